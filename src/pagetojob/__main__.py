@@ -1,0 +1,3 @@
+from pagetojob.cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""`pagetojob`: demo, serve, worker, and every Django management command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import webbrowser
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pagetojob.settings")
+    import django
+
+    django.setup()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pagetojob serve", description="Run the PageToJob web app (gunicorn).")
+    parser.add_argument("--host", default=os.environ.get("PAGETOJOB_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PAGETOJOB_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("PAGETOJOB_WEB_WORKERS", "2")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("PAGETOJOB_WEB_THREADS", "4")))
+    args = parser.parse_args(argv)
+    _setup_django()
+    from gunicorn.app.base import BaseApplication
+
+    from pagetojob.wsgi import application
+
+    class WebServer(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("worker_class", "gthread")
+            access_log = os.environ.get("PAGETOJOB_ACCESS_LOG", "-")
+            self.cfg.set("accesslog", access_log or None)
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 5)
+
+        def load(self):
+            return application
+
+    WebServer().run()
+    return 0
+
+
+def _wait_healthy(url: str, timeout: float, procs: list[subprocess.Popen]) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(proc.poll() is not None for proc in procs):
+            return False
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def demo(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="pagetojob demo",
+        description="Load the Desert Peak Heating & Air demo and run the web app and the worker on 127.0.0.1.",
+    )
+    parser.add_argument("--port", type=int, default=None, help="Web port (default: 8000, or the next free one).")
+    parser.add_argument("--no-browser", action="store_true", help="Do not open a browser.")
+    parser.add_argument("--reset", action="store_true", help="Delete the demo data and load it again.")
+    args = parser.parse_args(argv)
+
+    port = args.port
+    if port is None:
+        port = next((p for p in range(8000, 8050) if _port_free(p)), 8000)
+    elif not _port_free(port):
+        print(f"Port {port} is already in use on 127.0.0.1: stop what is using it or pass another --port.",
+              file=sys.stderr)
+        return 2
+    base_url = f"http://127.0.0.1:{port}"
+    os.environ.setdefault("PAGETOJOB_BASE_URL", base_url)
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from pagetojob.demo.loader import load_demo
+
+    print(f"PageToJob demo — data in {settings.DATA_DIR}")
+    call_command("migrate", interactive=False, verbosity=0)
+    result = load_demo(reset=args.reset)
+    print("Loaded the Desert Peak Heating & Air demo." if result.get("created")
+          else "Reusing the demo data already in the data directory (use --reset to start over).")
+
+    env = dict(os.environ, PAGETOJOB_DATA_DIR=str(settings.DATA_DIR), PAGETOJOB_BASE_URL=base_url,
+               PAGETOJOB_ACCESS_LOG=os.environ.get("PAGETOJOB_ACCESS_LOG", ""))
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "pagetojob", "serve", "--port", str(port)], env=env),
+        subprocess.Popen([sys.executable, "-m", "pagetojob", "worker"], env=env),
+    ]
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        if not _wait_healthy(base_url, 60, procs):
+            print("The web app or the worker did not become healthy; see the messages above.", file=sys.stderr)
+            return 1
+        print()
+        print(f"  PageToJob is running at {base_url}/")
+        print(f"  Sign in as {result['login']['email']} / {result['login']['password']}")
+        print("  Web app and worker are running as separate processes. Press Ctrl-C to stop.")
+        print(flush=True)
+        if not args.no_browser:
+            webbrowser.open(f"{base_url}/")
+        while not stopping:
+            if any(proc.poll() is not None for proc in procs):
+                print("A PageToJob process stopped unexpectedly; shutting down.", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        print("Stopped the web app and the worker.")
+
+
+COMMANDS = {"demo": demo, "serve": serve}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        sys.exit(COMMANDS[argv[0]](argv[1:]))
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: pagetojob {demo,serve,worker,<django command>} ...\n\n"
+              "  demo     load the Desert Peak demo and run the web app and worker on 127.0.0.1\n"
+              "  serve    run the web app\n"
+              "  worker   run the durable worker\n"
+              "  migrate, createsuperuser, check --deploy ... any Django management command")
+        sys.exit(0)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pagetojob.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["pagetojob", *argv])

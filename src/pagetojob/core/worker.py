@@ -1,0 +1,136 @@
+"""The durable worker loop: heartbeat, then claim and run due rows from every registered queue."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import OperationalError, close_old_connections
+
+from pagetojob.core import clock, queue
+from pagetojob.core.models import WorkerHeartbeat, WorkItem
+
+log = logging.getLogger("pagetojob.worker")
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    name: str
+    model: type[WorkItem]
+    handler: Callable[[Any], None]
+    lease_seconds: int = 120
+
+
+_QUEUES: dict[str, WorkQueue] = {}
+
+
+def register(name: str, model: type[WorkItem], handler: Callable[[Any], None], lease_seconds: int = 120) -> None:
+    """Apps register their queues from AppConfig.ready(), so `core` never imports them."""
+    _QUEUES[name] = WorkQueue(name, model, handler, lease_seconds)
+
+
+def registered_queues() -> list[WorkQueue]:
+    return list(_QUEUES.values())
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def beat(worker_id: str, started_at: datetime, processed: int) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "last_beat_at": clock.now(),
+            "items_processed": processed,
+        },
+    )
+
+
+def latest_heartbeat() -> WorkerHeartbeat | None:
+    return WorkerHeartbeat.objects.order_by("-last_beat_at").first()
+
+
+def worker_is_alive(at: datetime | None = None) -> bool:
+    beat_row = latest_heartbeat()
+    if beat_row is None:
+        return False
+    at = at or clock.now()
+    return at - beat_row.last_beat_at <= timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
+
+
+def run_item(work_queue: WorkQueue, item: WorkItem, worker_id: str) -> str:
+    try:
+        work_queue.handler(item)
+    except queue.PermanentError as error:
+        return queue.fail(item, worker_id, error).state
+    except queue.TransientError as error:
+        return queue.fail(item, worker_id, error).state
+    except OperationalError as error:
+        return queue.fail(item, worker_id, queue.TransientError(f"Database busy: {error}")).state
+    except Exception as error:  # a bug must not be retried blindly: stop and show it to an operator
+        log.exception("%s item %s failed", work_queue.name, item.pk)
+        return queue.fail(item, worker_id, queue.PermanentError(f"Unexpected error: {error!r}")).state
+    queue.complete(item, worker_id)
+    return "done"
+
+
+def run_once(worker_id: str, batch: int = 20) -> int:
+    """One pass over every queue; returns how many items were run."""
+    processed = 0
+    for work_queue in registered_queues():
+        for item in queue.claim(work_queue.model, worker_id, limit=batch, lease_seconds=work_queue.lease_seconds):
+            run_item(work_queue, item, worker_id)
+            processed += 1
+    return processed
+
+
+def run_forever(
+    worker_id: str | None = None,
+    *,
+    poll_seconds: float = 1.0,
+    heartbeat_seconds: float = 10.0,
+    stop: threading.Event | None = None,
+    max_seconds: float | None = None,
+) -> int:
+    worker_id = worker_id or new_worker_id()
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    started_at = clock.now()
+    began = time.monotonic()
+    processed = 0
+    last_beat = 0.0
+    log.info("worker %s started; queues: %s", worker_id, ", ".join(_QUEUES) or "none")
+    while not stop.is_set():
+        if max_seconds is not None and time.monotonic() - began > max_seconds:
+            break
+        close_old_connections()
+        try:
+            if time.monotonic() - last_beat >= heartbeat_seconds:
+                beat(worker_id, started_at, processed)
+                last_beat = time.monotonic()
+            ran = run_once(worker_id)
+        except OperationalError as error:
+            log.warning("database unavailable, retrying: %s", error)
+            ran = 0
+        processed += ran
+        if not ran:
+            stop.wait(poll_seconds)
+    beat(worker_id, started_at, processed)
+    log.info("worker %s stopped after %s items", worker_id, processed)
+    return processed

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pagetojob.accounts import views as accounts_views
+from pagetojob.accounts.forms import QueuedPasswordResetForm
+from pagetojob.api import api
+from pagetojob.core.views import healthz
+from pagetojob.dashboard.views import dashboard
+from pagetojob.readiness import views as readiness_views
+from pagetojob.sites import views as sites_views
+from pagetojob.taxonomy import views as taxonomy_views
+
+workspace_patterns = [
+    path("", dashboard, name="dashboard"),
+    path("map/", sites_views.titan_map, name="titan-map"),
+    path("map/export.csv", sites_views.export_map, name="titan-map-export"),
+    path("map/approve/", sites_views.bulk_approve, name="titan-map-approve"),
+    path("map/<int:page_id>/", sites_views.binding_detail, name="binding"),
+    path("map/<int:page_id>/job-types/", sites_views.job_type_options, name="binding-job-types"),
+    path("taxonomy/<slug:family>/", taxonomy_views.family_list, name="taxonomy"),
+    path("capacity/", sites_views.capacity_rules, name="capacity-rules"),
+    path("readiness/", readiness_views.readiness_page, name="readiness"),
+    path("readiness/module/", readiness_views.save_module, name="readiness-module"),
+    path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),
+    path("readiness/flag/", readiness_views.save_flag, name="readiness-flag"),
+    path("people/", accounts_views.team_page, name="team"),
+    path("people/<int:member_id>/", accounts_views.change_member, name="change-member"),
+    path("audit/", accounts_views.audit_log, name="audit-log"),
+]
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("switch/", accounts_views.switch_workspace, name="switch-workspace"),
+    path("w/<slug:key>/", include(workspace_patterns)),
+    path("invitations/<str:token>/", accounts_views.accept_invitation, name="accept-invitation"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+         name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
