@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from pagetojob.accounts.access import Can
 from pagetojob.accounts.api import member_workspace
@@ -67,11 +67,10 @@ def _page_out(page: Page) -> PageOut:
 
 @router.get("/workspaces/{key}/pages", response=MapPage)
 def list_pages(request, key: str, kind: str = "", status: str = "", gap: str = "", q: str = "",
-               sort: str = "path", limit: int = 50, offset: int = 0):
+               sort: str = "path", limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     workspace = member_workspace(request, key)
     filters = MapFilters.from_params({"kind": kind, "status": status, "gap": gap, "q": q, "sort": sort})
     pages = map_pages(workspace, filters)
-    limit = max(1, min(limit, 500))
     rows = list(with_rows(pages)[offset:offset + limit])
     return {"count": pages.count(), "coverage_score": coverage.summarize(workspace).score,
             "pages": [_page_out(page) for page in rows]}

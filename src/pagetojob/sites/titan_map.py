@@ -58,7 +58,7 @@ class MapFilters:
             q=params.get("q", "").strip()[:200],
             sort=params.get("sort", "path") if params.get("sort", "path") in SORTS else "path",
             object_field=params.get("object", "") if params.get("object", "") in OBJECT_FILTERS else "",
-            object_id=int(object_id) if str(object_id).isdigit() else None,
+            object_id=int(object_id) if str(object_id).isdigit() and len(str(object_id)) < 18 else None,
         )
 
     def as_query(self, **overrides: str) -> str:

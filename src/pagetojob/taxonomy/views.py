@@ -29,7 +29,7 @@ def family_list(request: HttpRequest, family: str) -> HttpResponse:
         condition = Q()
         for field in spec.search_fields:
             condition |= Q(**{f"{field}__icontains": q})
-        if q.isdigit():
+        if q.isdigit() and len(q) < 19:
             condition |= Q(st_id=int(q))
         items = items.filter(condition)
     if state == "active":
