@@ -49,8 +49,9 @@ def accept(invitation: Invitation, user: Any | None, first_name: str = "", last_
         raise TeamError(f"This invitation is {invitation.status}; ask for a new one.")
     user_model = get_user_model()
     with transaction.atomic():
-        if user is None:
-            user = user_model._default_manager.filter(email__iexact=invitation.email).first()
+        if user is None and user_model._default_manager.filter(email__iexact=invitation.email).exists():
+            # Holding the link is not proof of owning the account: its owner signs in to accept.
+            raise TeamError(f"{invitation.email} already has an account: sign in with it to accept.")
         if user is None:
             validate_password(password)
             user = user_model._default_manager.create_user(
@@ -76,6 +77,8 @@ def change_role(workspace: Workspace, actor: Any, actor_role: str, membership: M
     if membership.role == Role.OWNER and role != Role.OWNER and _owners(workspace) <= 1:
         raise TeamError("A workspace keeps at least one owner; make someone else owner first.")
     before = membership.role
+    if before == role:
+        return
     membership.role = role
     membership.save(update_fields=["role"])
     audit.record(workspace, actor, "team.role",

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -98,6 +99,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_invalid.html",
                       {"invitation": invitation}, status=410 if invitation else 404)
     existing = request.user if request.user.is_authenticated else None
+    if existing is None and get_user_model()._default_manager.filter(email__iexact=invitation.email).exists():
+        messages.info(request, f"{invitation.email} already has a PageToJob account: sign in to accept.")
+        return redirect_to_login(request.get_full_path())
     form = AcceptInvitationForm(request.POST or None) if existing is None else None
     if request.method == "POST":
         if existing is not None or (form is not None and form.is_valid()):
