@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
