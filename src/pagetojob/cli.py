@@ -53,6 +53,7 @@ def serve(argv: list[str]) -> int:
             self.cfg.set("accesslog", access_log or None)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 5)
+            self.cfg.set("control_socket_disable", True)  # several instances may run on one machine
 
         def load(self):
             return application

@@ -127,6 +127,8 @@ def _database_from_url(url: str) -> dict:
             f"{parsed.scheme!r}. Leave it unset to use SQLite in PAGETOJOB_DATA_DIR."
         )
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    # The coverage aggregates are cheap but look costly to the planner; JIT compiling them costs more than it saves.
+    options.setdefault("options", "-c jit=off")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path.lstrip("/")) or "postgres",

@@ -72,16 +72,16 @@ def test_sign_in_rejects_a_wrong_password_then_lands_on_the_dashboard(anon_page)
 
 def test_sidebar_switches_workspace_and_back(app):
     page = app
-    switcher = page.get_by_label("Workspace")
+    switcher = page.get_by_label("Workspace", exact=True)
     expect(switcher).to_have_value(PRIMARY)
 
     switcher.select_option(label=SAGUARO)
     expect(page).to_have_url(re.compile(rf"/w/{SECONDARY}/$"))
     expect(page.locator("h1")).to_have_text(SAGUARO)
-    expect(page.get_by_label("Workspace")).to_have_value(SECONDARY)
+    expect(page.get_by_label("Workspace", exact=True)).to_have_value(SECONDARY)
     expect(page.locator(".sidebar .foot")).to_contain_text(f"Admin · {SAGUARO}")
 
-    page.get_by_label("Workspace").select_option(label=DESERT_PEAK)
+    page.get_by_label("Workspace", exact=True).select_option(label=DESERT_PEAK)
     expect(page).to_have_url(re.compile(rf"/w/{PRIMARY}/$"))
     expect(page.locator("h1")).to_have_text(DESERT_PEAK)
     expect(page.locator(".sidebar .foot")).to_contain_text(f"Owner · {DESERT_PEAK}")
@@ -97,7 +97,7 @@ def test_binding_editor_offers_only_allowed_job_types_and_approves(app):
     page.get_by_role("link", name="Titan Map", exact=True).click()
     expect(page.locator("h1")).to_have_text("Titan Map")
 
-    page.get_by_label("Status").select_option("draft")
+    page.get_by_label("Status", exact=True).select_option("draft")
     page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"status=draft"))
     rows = page.locator("tbody tr")
@@ -211,7 +211,7 @@ def test_forged_post_cannot_bind_an_inactive_job_type(app):
 
 def test_readiness_shows_capability_statuses_and_records_the_kill_switch(app):
     page = app
-    page.get_by_role("link", name="Connection readiness").click()
+    page.get_by_role("link", name="Connection readiness", exact=True).click()
     expect(page.locator("h1")).to_have_text("Connection readiness")
     capabilities = page.locator("#capabilities tbody")
     expect(capabilities.locator(".badge", has_text=re.compile(r"^manual ready$")).first).to_be_visible()
@@ -250,7 +250,7 @@ def test_audit_log_lists_an_approval_with_the_approvers_name(app):
     expect(messages(page).filter(has_text=f"Saved and approved the binding of {path}.")).to_be_visible()
     expect(status_badge(page)).to_have_text("approved")
 
-    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("link", name="Audit log", exact=True).click()
     expect(page.locator("h1")).to_have_text("Audit log")
     entry = page.locator("tbody tr", has_text=f"Approved the binding of {path}").first
     expect(entry).to_be_visible()
@@ -289,14 +289,19 @@ def test_dashboard_has_no_horizontal_scroll_at_375px(new_context):
     page = new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True).new_page()
     sign_in(page)
     expect(page.locator("h1")).to_have_text(DESERT_PEAK)
+    # Also name the first elements that stick out, so a failure points at the CSS to fix.
     widths = page.evaluate("""() => {
         const root = document.documentElement;
+        const describe = el => {
+            const classes = typeof el.className === 'string' && el.className.trim()
+                ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+            return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${classes}`
+                + ` right=${Math.round(el.getBoundingClientRect().right)}`;
+        };
         const wide = [...document.querySelectorAll('body *')]
             .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
             .slice(0, 8)
-            .map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
-                       + `${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : ''}`
-                       + ` right=${Math.round(el.getBoundingClientRect().right)}`);
+            .map(describe);
         return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide};
     }""")
     screenshot(page, "dashboard_375")

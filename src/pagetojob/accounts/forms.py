@@ -26,6 +26,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if allowed_roles is not None:
             self.fields["role"].choices = [(r, Role(r).label) for r in allowed_roles]
+        self.fields["role"].initial = Role.MARKETER
 
 
 class AcceptInvitationForm(forms.Form):

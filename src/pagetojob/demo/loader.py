@@ -231,7 +231,7 @@ def _load_workspace(wd: data.WorkspaceData, users: dict[str, Any], now: datetime
                 "membership_type": spec.membership_type,
             }
             binding.save(update_fields=["approved_by", "approved_at", "approved_names"])
-            _audit(workspace, approver, "binding.approved", f"Approved the Titan Map binding for {page.path}",
+            _audit(workspace, approver, "binding.approve", f"Approved the binding of {page.path}",
                    binding, binding.approved_at, {"path": page.path, **binding.approved_names})
 
     _audit(workspace, None, "demo.loaded", f"Loaded the demo workspace {wd.name}", workspace, now,

@@ -78,7 +78,7 @@ class BindingStatus(models.TextChoices):
 
 
 class BookingPath(models.TextChoices):
-    REQUEST_FORM = "request_form", "PageToJob request form"
+    REQUEST_FORM = "request_form", "request form"
     SCHEDULING_PRO = "scheduling_pro", "Scheduling Pro"
     PHONE_FIRST = "phone_first", "phone-first"
 

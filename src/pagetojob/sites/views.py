@@ -43,7 +43,8 @@ def titan_map(request: HttpRequest) -> HttpResponse:
     rows = [(page, coverage.page_gaps(page)) for page in page_obj.object_list]
     return render(request, "sites/titan_map.html", {
         "nav_section": "map", "summary": summary, "page_obj": page_obj, "rows": rows, "filters": filters,
-        "query": filters.as_query(), "kinds": PageKind.choices, "statuses": BindingStatus.choices,
+        "query": filters.as_query(), "all_statuses_query": filters.as_query(status=""),
+        "kinds": PageKind.choices, "statuses": BindingStatus.choices,
         "gap_choices": GAP_CHOICES, "object_label": _object_label(workspace, filters),
         "can_edit": can(request.membership, Can.EDIT_MAP), "can_approve": can(request.membership, Can.APPROVE_MAP),
         "sorts": [("path", "Path"), ("kind", "Kind"), ("status", "Status"), ("job_type", "Job type"),

@@ -25,6 +25,7 @@ def family_list(request: HttpRequest, family: str) -> HttpResponse:
                              n_inactive=Count("pk", filter=Q(active=False)))
     q = request.GET.get("q", "").strip()
     state = request.GET.get("state", "")
+    zone_state = request.GET.get("zone_state", "")
     if q:
         condition = Q()
         for field in spec.search_fields:
@@ -36,8 +37,8 @@ def family_list(request: HttpRequest, family: str) -> HttpResponse:
         items = items.filter(active=True)
     elif state == "inactive":
         items = items.filter(active=False)
-    elif spec.model is Zone and state in ZoneState.values:
-        items = items.filter(state=state)
+    if spec.model is Zone and zone_state in ZoneState.values:
+        items = items.filter(state=zone_state)
     if spec.model is JobType:
         items = items.prefetch_related("business_units")
     if hasattr(spec.model, "membership_type"):
@@ -48,9 +49,9 @@ def family_list(request: HttpRequest, family: str) -> HttpResponse:
     if spec.model is Zone:
         zone_counts = dict(Zone.objects.filter(workspace=workspace).values_list("state").annotate(n=Count("pk")))
         zone_states = [(value, label, zone_counts.get(value, 0)) for value, label in ZoneState.choices]
-    query = "&".join(f"{k}={v}" for k, v in (("q", q), ("state", state)) if v)
+    query = "&".join(f"{k}={v}" for k, v in (("q", q), ("state", state), ("zone_state", zone_state)) if v)
     return render(request, "taxonomy/family_list.html", {
         "nav_section": "taxonomy", "family": spec, "families": FAMILIES, "counts": family_counts(workspace),
         "page_obj": page, "totals": totals, "map_filter": MAP_FILTERS.get(spec.key, ""),
-        "q": q, "state": state, "zone_states": zone_states, "query": query,
+        "q": q, "state": state, "zone_state": zone_state, "zone_states": zone_states, "query": query,
     })
