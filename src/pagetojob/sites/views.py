@@ -141,9 +141,14 @@ def binding_detail(request: HttpRequest, page_id: int) -> HttpResponse:
                                  if diff else "Nothing changed.")
             return redirect("binding", workspace.key, page.pk)
     history = workspace.audit_entries.filter(target_type="Binding", target_id=str(binding.pk))[:20]
+    bound = [binding.job_type, binding.business_unit, binding.campaign, binding.membership_type,
+             binding.booking_provider, *binding.zones.all(), *binding.pricebook_services.all()]
+    inactive_bound = [f"{item._meta.verbose_name} “{item.name}”" for item in bound
+                      if item is not None and not item.active]
     return render(request, "sites/binding.html", {
         "nav_section": "map", "page": page, "binding": binding, "form": form, "gaps": coverage.page_gaps(page),
         "editable": editable, "can_approve": can(request.membership, Can.APPROVE_MAP), "history": history,
+        "inactive_bound": inactive_bound,
         "required": [coverage.FIELD_LABELS[f] for f in coverage.REQUIRED.get(page.kind, ())],
     }, status=400 if form.errors else 200)
 
