@@ -103,3 +103,15 @@ def now():
 def fast_password_hashing(settings):
     """Tests create many users; a fast hasher keeps the suite quick (production keeps Django's default)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_http_test_client(settings):
+    """With DATABASE_URL set the app runs in production mode and redirects to HTTPS; the test client speaks HTTP."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def encryption_key_configured(settings):
+    """Embedded mode generates a key; with DATABASE_URL the operator provides one, as the tests do here."""
+    settings.ENCRYPTION_KEYS = settings.ENCRYPTION_KEYS or "k1:dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI="
