@@ -55,6 +55,12 @@ class Page(models.Model):
     offer_expires_on = models.DateField(null=True, blank=True)
     promises = models.JSONField(default=list, blank=True, help_text="e.g. same_day, 24_7, emergency")
     utm_campaign = models.CharField(max_length=200, blank=True, default="")
+    headings = models.JSONField(default=list, blank=True, help_text="Page headings, when known")
+    # Discovery: where the page came from, whether a person set its kind, and when a re-import missed it.
+    kind_source = models.CharField(max_length=16, default="auto", help_text="auto (classified) or user")
+    discovered_from = models.CharField(max_length=500, blank=True, default="")
+    last_seen_in_sitemap_at = models.DateTimeField(null=True, blank=True)
+    missing_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,6 +120,11 @@ class Binding(models.Model):
     scheduler_id = models.CharField("Scheduling Pro scheduler id", max_length=80, blank=True, default="")
     cta_mode = models.CharField(max_length=24, choices=CtaMode.choices, default=CtaMode.AUTO)
     notes = models.TextField(blank=True, default="")
+    # A mapping suggestion: its score (0..1) and the evidence (which words matched which object).
+    suggestion_score = models.FloatField(null=True, blank=True)
+    suggestion_evidence = models.JSONField(default=list, blank=True)
+    suggested_at = models.DateTimeField(null=True, blank=True)
+    suggestion_rejected_at = models.DateTimeField(null=True, blank=True)
     # Names of the bound objects when approved, so a later rename can be noticed.
     approved_names = models.JSONField(default=dict, blank=True)
     approved_by = models.ForeignKey(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from pagetojob.accounts.models import Workspace
+from pagetojob.core.models import WorkItem
 
 
 class Source(models.TextChoices):
@@ -122,3 +124,88 @@ class BookingProvider(TaxonomyItem):
 
     class Meta(TaxonomyItem.Meta):
         constraints = _unique_st_id("booking_provider")
+
+
+class BatchStatus(models.TextChoices):
+    MAPPING = "mapping", "check columns"
+    READING = "reading", "reading"
+    REVIEW = "review", "ready for review"
+    APPLYING = "applying", "applying"
+    APPLIED = "applied", "applied"
+    FAILED = "failed", "failed"
+    DISCARDED = "discarded", "discarded"
+
+
+class ImportBatch(WorkItem):
+    """One uploaded export of one family: read on the worker, reviewed, then applied atomically."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="import_batches")
+    family = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    stored_path = models.CharField(max_length=500)
+    file_format = models.CharField(max_length=8, default="csv")
+    encoding = models.CharField(max_length=20, blank=True, default="")
+    delimiter = models.CharField(max_length=4, blank=True, default="")
+    header_row = models.PositiveIntegerField(default=1)
+    detected_columns = models.JSONField(default=list, blank=True)
+    column_mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=BatchStatus.choices, default=BatchStatus.MAPPING)
+    phase = models.CharField(max_length=8, default="read")  # what the worker does next: read or apply
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_estimate = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    apply_summary = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.family} import {self.file_name} ({self.status})"
+
+
+class CandidateKind(models.TextChoices):
+    NEW = "new", "new"
+    CHANGED = "changed", "changed"
+    UNCHANGED = "unchanged", "unchanged"
+    DEACTIVATED = "deactivated", "deactivated"
+    DUPLICATE = "duplicate", "duplicate"
+    BLOCKED = "blocked", "blocked"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "not reviewed"
+    ACCEPTED = "accepted", "accepted"
+    REJECTED = "rejected", "rejected"
+
+
+class ImportCandidate(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="candidates")
+    row_number = models.PositiveIntegerField(null=True, blank=True)  # none for items absent from the file
+    kind = models.CharField(max_length=12, choices=CandidateKind.choices, db_index=True)
+    st_id = models.BigIntegerField(null=True, blank=True)
+    name = models.CharField(max_length=255, blank=True, default="")
+    values = models.JSONField(default=dict, blank=True)
+    diff = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)  # the existing taxonomy item, when there is one
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["row_number", "pk"]
+        indexes = [models.Index(fields=["batch", "kind"]), models.Index(fields=["batch", "decision"])]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.kind} {self.name}"
+
+    @property
+    def safe(self) -> bool:
+        return self.kind in (CandidateKind.NEW, CandidateKind.CHANGED) and not self.warnings
