@@ -163,8 +163,15 @@ def main(argv: list[str] | None = None) -> None:
               "  demo     load the Desert Peak demo and run the web app and worker on 127.0.0.1\n"
               "  serve    run the web app\n"
               "  worker   run the durable worker\n"
+              "  import   taxonomy | apply | sitemap | pages-csv: bring in ServiceTitan exports and site pages\n"
               "  migrate, createsuperuser, check --deploy ... any Django management command")
         sys.exit(0)
+    if argv[0] == "import":
+        # `pagetojob import taxonomy|apply|sitemap|pages-csv ...` are the import_* management commands.
+        if len(argv) < 2 or argv[1].startswith("-"):
+            print("usage: pagetojob import {taxonomy,apply,sitemap,pages-csv} ...", file=sys.stderr)
+            sys.exit(2)
+        argv = [f"import_{argv[1].replace('-', '_')}", *argv[2:]]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pagetojob.settings")
     from django.core.management import execute_from_command_line
 

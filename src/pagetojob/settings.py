@@ -213,6 +213,9 @@ EMAIL_FILE_PATH = env("PAGETOJOB_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
 DEFAULT_FROM_EMAIL = env("PAGETOJOB_EMAIL_FROM", "PageToJob <no-reply@pagetojob.local>")
 
 PAGETOJOB_BASE_URL = env("PAGETOJOB_BASE_URL", "http://127.0.0.1:8000")
+PAGETOJOB_MAX_UPLOAD_MB = int(env("PAGETOJOB_MAX_UPLOAD_MB", "50"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A worker heartbeat older than this means no worker is running.
 WORKER_HEARTBEAT_STALE_SECONDS = int(env("PAGETOJOB_WORKER_STALE_SECONDS", "90"))
 ST_OPENAPI_DIR = env("PAGETOJOB_ST_OPENAPI_DIR", str(Path.cwd() / ".." / "shared" / "servicetitan-openapi"))

@@ -9,6 +9,7 @@ from pagetojob.core.views import healthz
 from pagetojob.dashboard.views import dashboard
 from pagetojob.readiness import views as readiness_views
 from pagetojob.sites import views as sites_views
+from pagetojob.taxonomy import import_views
 from pagetojob.taxonomy import views as taxonomy_views
 
 workspace_patterns = [
@@ -20,6 +21,12 @@ workspace_patterns = [
     path("map/<int:page_id>/job-types/", sites_views.job_type_options, name="binding-job-types"),
     path("taxonomy/<slug:family>/", taxonomy_views.family_list, name="taxonomy"),
     path("capacity/", sites_views.capacity_rules, name="capacity-rules"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/<int:batch_id>/", import_views.batch_detail, name="import-batch"),
+    path("imports/<int:batch_id>/progress/", import_views.batch_progress, name="import-progress"),
+    path("imports/<int:batch_id>/columns/", import_views.batch_columns, name="import-columns"),
+    path("imports/<int:batch_id>/decide/", import_views.batch_decide, name="import-decide"),
+    path("imports/<int:batch_id>/rows/<int:candidate_id>/", import_views.candidate_edit, name="import-candidate"),
     path("readiness/", readiness_views.readiness_page, name="readiness"),
     path("readiness/module/", readiness_views.save_module, name="readiness-module"),
     path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),

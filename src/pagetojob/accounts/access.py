@@ -21,12 +21,13 @@ class Can(StrEnum):
     MANAGE_READINESS = "change readiness answers and feature flags"
     MANAGE_TEAM = "invite and manage people"
     OPERATE = "work the sync queue"
+    IMPORT = "import ServiceTitan exports"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Can]] = {
     Role.OWNER: frozenset(Can),
     Role.ADMIN: frozenset(Can),
-    Role.MARKETER: frozenset({Can.VIEW, Can.EDIT_MAP, Can.APPROVE_MAP}),
+    Role.MARKETER: frozenset({Can.VIEW, Can.EDIT_MAP, Can.APPROVE_MAP, Can.IMPORT}),
     Role.OPERATOR: frozenset({Can.VIEW, Can.OPERATE}),
     Role.VIEWER: frozenset({Can.VIEW}),
 }

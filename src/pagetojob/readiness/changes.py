@@ -60,6 +60,10 @@ def set_flag(workspace: Workspace, actor: Any, key: str, enabled: bool, reason: 
     state = "on" if enabled else "off"
     audit.record(workspace, actor, "readiness.flag", f"{FLAGS_BY_KEY[key].label} turned {state}"
                  + (f": {reason}" if reason else ""), target=row, details={"flag": key, "enabled": enabled})
+    if key == "discard_unreviewed_imports" and enabled:
+        from pagetojob.taxonomy.importer import discard_unreviewed
+
+        discard_unreviewed(workspace, actor)
     return row
 
 

@@ -200,7 +200,7 @@ class ImportCandidate(models.Model):
     edited = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["row_number", "pk"]
+        ordering = [models.F("row_number").asc(nulls_last=True), "pk"]
         indexes = [models.Index(fields=["batch", "kind"]), models.Index(fields=["batch", "decision"])]
 
     def __str__(self) -> str:

@@ -1,0 +1,102 @@
+"""Applying is review-first and atomic: accepted rows land together, or nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from pagetojob.accounts.models import AuditEntry
+from pagetojob.readiness import changes
+from pagetojob.sites.models import Binding
+from pagetojob.taxonomy import importer
+from pagetojob.taxonomy.apply import apply_batch
+from pagetojob.taxonomy.models import BatchStatus, CandidateKind, Decision, ImportBatch, JobType, Source
+
+
+def read(world, files, rows, family="job-types"):
+    path = files.csv(rows=rows)
+    batch = importer.create_batch(world.workspace, world.owner, family, path.name, [path.read_bytes()])
+    importer.confirm_mapping(batch, world.owner, batch.column_mapping)
+    return importer.read_batch(batch)
+
+
+ROWS = [["Id", "Name", "Business Units", "Active"],
+        ["201", "AC Repair", "HVAC Service", "True"],
+        ["202", "Drain Cleaning & Jetting", "Plumbing Service", "True"],
+        ["210", "Heat Pump Repair", "HVAC Service; Plumbing Service", "True"],
+        ["211", "Old Boiler Service", "HVAC Service", "Retired"]]
+
+
+@pytest.mark.django_db
+def test_accept_all_safe_takes_new_and_changed_rows_without_warnings(world, files):
+    batch = read(world, files, ROWS)
+    assert importer.accept_safe(batch, world.marketer) == 2
+    accepted = set(batch.candidates.filter(decision=Decision.ACCEPTED).values_list("name", flat=True))
+    assert accepted == {"Drain Cleaning & Jetting", "Heat Pump Repair"}
+
+
+@pytest.mark.django_db
+def test_apply_creates_updates_and_links_business_units(world, files):
+    batch = read(world, files, ROWS)
+    importer.accept_safe(batch, world.marketer)
+    summary = apply_batch(batch, world.marketer)
+    assert (summary["created"], summary["updated"]) == (1, 1)
+    heat_pump = JobType.objects.get(workspace=world.workspace, st_id=210)
+    assert heat_pump.source == Source.CSV_IMPORT and heat_pump.last_seen_at is not None
+    assert sorted(heat_pump.business_units.values_list("name", flat=True)) == ["HVAC Service", "Plumbing Service"]
+    assert JobType.objects.get(pk=world.drain.pk).name == "Drain Cleaning & Jetting"
+    assert not JobType.objects.filter(name="Old Boiler Service").exists()  # retired row was not accepted
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.APPLIED and batch.applied_by == world.marketer
+    assert AuditEntry.objects.filter(action="import.apply", actor=world.marketer).exists()
+
+
+@pytest.mark.django_db
+def test_deactivation_needs_an_explicit_accept_and_lists_the_bindings_it_affects(world, files):
+    Binding.objects.filter(page=world.page).update(job_type=world.ac_repair, business_unit=world.hvac)
+    batch = read(world, files, [["Id", "Name"], ["202", "Drain Cleaning"]])
+    ac = batch.candidates.get(kind=CandidateKind.DEACTIVATED, name="AC Repair")
+    assert importer.accept_safe(batch, world.owner) == 0  # deactivation is never "safe"
+    importer.decide(batch, world.owner, [ac.pk], Decision.ACCEPTED)
+    summary = apply_batch(batch, world.owner)
+    assert summary["deactivated"] == 1
+    assert summary["affected_bindings"] == [{"page": "/ac-repair", "page_id": world.page.pk, "status": "draft"}]
+    assert not JobType.objects.get(pk=world.ac_repair.pk).active
+    Binding.objects.get(page=world.page)  # the binding itself is untouched: review work, not a public change
+    assert Binding.objects.get(page=world.page).job_type_id == world.ac_repair.pk
+
+
+@pytest.mark.django_db
+def test_a_failing_apply_changes_nothing(world, files):
+    batch = read(world, files, [["Id", "Name"], ["220", "Duct Cleaning"], ["221", "Whole Home Generator"]])
+    importer.accept_safe(batch, world.owner)
+    JobType.objects.create(workspace=world.workspace, st_id=221, name="Generator (added meanwhile)")
+    before = sorted(JobType.objects.values_list("name", flat=True))
+    with pytest.raises(importer.ImportFileError, match="Nothing was applied"):
+        apply_batch(batch, world.owner)
+    assert sorted(JobType.objects.values_list("name", flat=True)) == before
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.REVIEW and "Nothing was applied" in batch.errors[0]
+
+
+@pytest.mark.django_db
+def test_blocked_and_duplicate_rows_cannot_be_accepted_but_can_be_fixed(world, files):
+    batch = read(world, files, [["Id", "Name"], ["230", ""], ["231", "Attic Insulation"]])
+    blocked = batch.candidates.get(row_number=2)
+    with pytest.raises(importer.ImportFileError, match="cannot be accepted"):
+        importer.decide(batch, world.owner, [blocked.pk], Decision.ACCEPTED)
+    importer.edit_candidate(blocked, world.owner, {"name": "Radiant Barrier", "st_id": "230"})
+    blocked.refresh_from_db()
+    assert blocked.kind == CandidateKind.NEW and blocked.edited
+    importer.decide(batch, world.owner, [blocked.pk], Decision.ACCEPTED)
+    apply_batch(batch, world.owner)
+    assert JobType.objects.filter(workspace=world.workspace, st_id=230, name="Radiant Barrier").exists()
+
+
+@pytest.mark.django_db
+def test_the_kill_switch_discards_unreviewed_imports(world, files):
+    batch = read(world, files, ROWS)
+    changes.set_flag(world.workspace, world.owner, "discard_unreviewed_imports", True, "wrong tenant export")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DISCARDED
+    assert not batch.candidates.exists()
+    assert ImportBatch.objects.get(pk=batch.pk).work_state == "cancelled"
