@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from pagetojob.taxonomy.columns import normalise
 
@@ -12,7 +13,7 @@ TRUE_WORDS = {"true", "yes", "y", "1", "active", "enabled", "on", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "inactive", "disabled", "archived", "deleted", "off", "f"}
 LIST_SPLIT = re.compile(r"\s*[;,|\n]\s*")
 ZIP = re.compile(r"^\d{5}(-\d{4})?$")
-PRICE_FIELDS = ("price", "member_price")
+CENTS = Decimal("0.01")
 
 
 @dataclass
@@ -22,60 +23,69 @@ class RowResult:
     blocked: str = ""  # why the row cannot become an item
 
 
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
 def name_key(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    return collapse(name).casefold()
+
+
+@lru_cache(maxsize=512)
+def _status(raw: str, inverted: bool, family: str) -> tuple[bool, str | None, str | None]:
+    """(active, zone state or None, warning or None) for a status cell; status words repeat, so cached."""
+    value = normalise(raw).replace(" ", "_")
+    if not value:
+        return True, None, None
+    words = value.replace("_", " ")
+    if words in TRUE_WORDS or words in FALSE_WORDS:
+        active = (words in TRUE_WORDS) != inverted
+        return active, None, (None if active else "inactive in ServiceTitan")
+    if value in ("paused", "on_hold"):
+        return True, ("paused" if family == "zones" else None), "paused"
+    if value in ("retired", "discontinued", "expired"):
+        return False, None, "retired"
+    if family == "zones" and value in ("emergency_only", "emergency"):
+        return True, "emergency_only", "emergency-only zone"
+    if family == "zones" and value in ("expansion", "planned", "coming_soon"):
+        return True, "expansion", "expansion zone"
+    return True, None, f"ambiguous status “{raw.strip()}”: read as active"
 
 
 def parse_status(raw: str, header: str, family: str, result: RowResult) -> None:
-    value = normalise(raw).replace(" ", "_")
-    inverted = normalise(header) == "inactive"
-    if not value:
-        result.values["active"] = True
-        return
-    words = value.replace("_", " ")
-    if words in TRUE_WORDS or words in FALSE_WORDS:
-        active = words in TRUE_WORDS
-        if inverted:
-            active = not active
-        result.values["active"] = active
-        if not active:
-            result.warnings.append("inactive in ServiceTitan")
-        return
-    if value in ("paused", "on_hold"):
-        result.values["active"] = True
-        if family == "zones":
-            result.values["state"] = "paused"
-        result.warnings.append("paused")
-        return
-    if value in ("retired", "discontinued", "expired"):
-        result.values["active"] = False
-        result.warnings.append("retired")
-        return
-    if family == "zones" and value in ("emergency_only", "emergency"):
-        result.values.update(active=True, state="emergency_only")
-        result.warnings.append("emergency-only zone")
-        return
-    if family == "zones" and value in ("expansion", "planned", "coming_soon"):
-        result.values.update(active=True, state="expansion")
-        result.warnings.append("expansion zone")
-        return
-    result.values["active"] = True
-    result.warnings.append(f"ambiguous status “{raw.strip()}”: read as active")
+    active, state, warning = _status(raw, _is_inverted(header), family)
+    result.values["active"] = active
+    if state:
+        result.values["state"] = state
+    if warning:
+        result.warnings.append(warning)
 
 
-def parse_price(raw: str, label: str, result: RowResult) -> str | None:
+@lru_cache(maxsize=64)
+def _is_inverted(header: str) -> bool:
+    return normalise(header) == "inactive"
+
+
+@lru_cache(maxsize=4096)
+def _price(raw: str) -> tuple[str | None, str]:
+    """(amount as text, problem) — prices repeat across a pricebook, so cached."""
     text = raw.strip().replace("$", "").replace(",", "").strip()
     if not text:
-        return None
+        return None, ""
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        result.warnings.append(f"{label} “{raw.strip()}” is not a number")
-        return None
-    if amount < 0 or amount >= Decimal("100000000"):
-        result.warnings.append(f"{label} {raw.strip()} is out of range")
-        return None
-    return str(amount.quantize(Decimal("0.01")))
+        return None, "is not a number"
+    if amount < 0 or amount >= 100_000_000:
+        return None, "is out of range"
+    return str(amount.quantize(CENTS)), ""
+
+
+def parse_price(raw: str, label: str, result: RowResult) -> str | None:
+    amount, problem = _price(raw)
+    if problem:
+        result.warnings.append(f"{label} “{raw.strip()}” {problem}")
+    return amount
 
 
 def split_list(raw: str) -> list[str]:
@@ -85,7 +95,7 @@ def split_list(raw: str) -> list[str]:
 def normalise_row(family: str, cells: dict[str, str], headers: dict[str, str]) -> RowResult:
     """`cells` maps field -> raw text; `headers` maps field -> the header it came from."""
     result = RowResult()
-    name = re.sub(r"\s+", " ", cells.get("name", "")).strip()
+    name = collapse(cells.get("name", ""))
     if not name:
         result.blocked = "the name is empty"
     elif len(name) > 255:
@@ -140,7 +150,7 @@ def normalise_row(family: str, cells: dict[str, str], headers: dict[str, str]) -
             if has(key):
                 result.values[key] = parse_price(cells[key], label, result)
         price, member = result.values.get("price"), result.values.get("member_price")
-        if price is not None and member is not None and Decimal(member) > Decimal(price):
+        if price is not None and member is not None and float(member) > float(price):
             result.warnings.append("member price is higher than the price")
     elif family == "membership-types":
         if has("billing"):
