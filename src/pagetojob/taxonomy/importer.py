@@ -175,6 +175,7 @@ def current_items(workspace: Workspace, family: str) -> tuple[dict[int, dict], d
         items = items.select_related("membership_type")
     by_id: dict[int, dict] = {}
     by_name: dict[str, dict] = {}
+    by_code: dict[str, dict] = {}
     for item in items.iterator(chunk_size=CHUNK):
         snapshot = {"pk": item.pk, "st_id": item.st_id, "name": item.name, "active": item.active}
         for field in FAMILY_FIELDS[family]:
@@ -182,6 +183,10 @@ def current_items(workspace: Workspace, family: str) -> tuple[dict[int, dict], d
         if item.st_id is not None:
             by_id[item.st_id] = snapshot
         by_name.setdefault(name_key(item.name), snapshot)
+        if snapshot.get("code"):
+            by_code.setdefault(name_key(snapshot["code"]), snapshot)
+    # A pricebook code identifies a service as well as its name does; both indexes share one dict.
+    by_name.update({f"code:{key}": snapshot for key, snapshot in by_code.items()})
     return by_id, by_name
 
 
@@ -262,7 +267,8 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
                 elif existing is None and named is not None and named["st_id"] not in (None, st_id):
                     warnings.append(f"an item named “{named['name']}” already exists with id {named['st_id']}")
             else:
-                existing = by_name.get(key)
+                existing = by_name.get(f"code:{name_key(values['code'])}") if values.get("code") else None
+                existing = existing or by_name.get(key)
             kind, diff = _classify(family, values, existing)
             if st_id is not None:
                 seen_ids[st_id] = number
@@ -275,8 +281,8 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
                         existing["pk"] if existing else None))
         if len(pending) >= CHUNK:
             _flush(batch, pending, rows)
-    missing = [item for item in {**{s["pk"]: s for s in by_name.values()}, **{s["pk"]: s for s in by_id.values()}}
-               .values() if item["pk"] not in matched and item["active"]]
+    everything = {snapshot["pk"]: snapshot for snapshot in (*by_name.values(), *by_id.values())}
+    missing = [item for item in everything.values() if item["pk"] not in matched and item["active"]]
     for item in missing:
         counts[CandidateKind.DEACTIVATED] += 1
         pending.append((None, CandidateKind.DEACTIVATED, item["st_id"], item["name"],
