@@ -214,6 +214,8 @@ DEFAULT_FROM_EMAIL = env("PAGETOJOB_EMAIL_FROM", "PageToJob <no-reply@pagetojob.
 
 PAGETOJOB_BASE_URL = env("PAGETOJOB_BASE_URL", "http://127.0.0.1:8000")
 PAGETOJOB_MAX_UPLOAD_MB = int(env("PAGETOJOB_MAX_UPLOAD_MB", "50"))
+# Sitemap fetching never reaches the server's own network unless this is set (local testing only).
+PAGETOJOB_FETCH_PRIVATE_ADDRESSES = env_bool("PAGETOJOB_FETCH_PRIVATE_ADDRESSES", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A worker heartbeat older than this means no worker is running.

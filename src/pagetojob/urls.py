@@ -8,6 +8,8 @@ from pagetojob.api import api
 from pagetojob.core.views import healthz
 from pagetojob.dashboard.views import dashboard
 from pagetojob.readiness import views as readiness_views
+from pagetojob.sites import discovery_views
+from pagetojob.sites import suggestion_views as sites_suggestions
 from pagetojob.sites import views as sites_views
 from pagetojob.taxonomy import import_views
 from pagetojob.taxonomy import views as taxonomy_views
@@ -19,6 +21,13 @@ workspace_patterns = [
     path("map/approve/", sites_views.bulk_approve, name="titan-map-approve"),
     path("map/<int:page_id>/", sites_views.binding_detail, name="binding"),
     path("map/<int:page_id>/job-types/", sites_views.job_type_options, name="binding-job-types"),
+    path("suggestions/", sites_suggestions.suggestion_list, name="suggestions"),
+    path("suggestions/run/", sites_suggestions.run_suggestions, name="suggestions-run"),
+    path("suggestions/accept/", sites_suggestions.accept_suggestions, name="suggestions-accept"),
+    path("suggestions/<int:page_id>/reject/", sites_suggestions.reject_suggestion, name="suggestion-reject"),
+    path("map/<int:page_id>/kind/", discovery_views.set_page_kind, name="page-kind"),
+    path("map/import/", discovery_views.import_pages, name="import-pages"),
+    path("map/import/<int:entry_id>/", discovery_views.import_result, name="import-pages-result"),
     path("taxonomy/<slug:family>/", taxonomy_views.family_list, name="taxonomy"),
     path("capacity/", sites_views.capacity_rules, name="capacity-rules"),
     path("imports/", import_views.import_list, name="imports"),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -17,7 +18,7 @@ from pagetojob.api import api
 from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
 from pagetojob.sites.models import Binding
 from pagetojob.taxonomy.families import FAMILIES
-from pagetojob.taxonomy.models import BusinessUnit, JobType
+from pagetojob.taxonomy.models import BusinessUnit, ImportBatch, ImportCandidate, JobType
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +52,26 @@ ROUTES: list[Route] = [
           data=lambda w, own: {"action": "suggested"} if own else
           {"action": "approve", "business_unit": w.plumbing.pk, "job_type": w.drain.pk}),
     Route("binding-job-types", target="page"),
+    Route("suggestions"),
+    Route("suggestions-run", "post"),
+    Route("suggestions-accept", "post", data=lambda w, own: {"page": [str(w.page.pk)]}),
+    Route("suggestion-reject", "post", target="page"),
     *[Route("taxonomy", family=family.key) for family in FAMILIES],
+    Route("page-kind", "post", target="page", data=lambda w, own: {"kind": "offer"}),
+    Route("import-pages"),
+    Route("import-pages", "post", data=lambda w, own: {
+        "source": "csv", "csv-upload": SimpleUploadedFile("pages.csv", b"url\n/new-page\n")}),
+    Route("import-pages-result", target="page-import"),
     Route("capacity-rules"),
+    Route("imports"),
+    Route("imports", "post", data=lambda w, own: {
+        "family": "job-types", "file": SimpleUploadedFile("jobs.csv", b"Name,Active\nAttic Fan Install,True\n")}),
+    Route("import-batch", target="batch"),
+    Route("import-progress", target="batch"),
+    Route("import-columns", "post", target="batch", data=lambda w, own: {"column_name": "Name"}),
+    Route("import-decide", "post", target="batch", data=lambda w, own: {"action": "accept_safe"}),
+    Route("import-candidate", target="candidate"),
+    Route("import-candidate", "post", target="candidate", data=lambda w, own: {"name": "Renamed Row"}),
     Route("readiness"),
     Route("readiness-module", "post", data=lambda w, own: {"module": "scheduling_pro", "answer": "owned"}),
     Route("readiness-gate", "post",
@@ -72,6 +91,15 @@ def url_for(route: Route, world, key: str, own_objects: bool = False) -> str:
         kwargs["family"] = route.family
     if route.target == "page":
         kwargs["page_id"] = (world.other_page if own_objects else world.page).pk
+    elif route.target == "page-import":
+        workspace = world.other if own_objects else world.workspace
+        kwargs["entry_id"] = AuditEntry.objects.get(workspace=workspace, action="pages.import").pk
+    elif route.target in ("batch", "candidate"):
+        workspace = world.other if own_objects else world.workspace
+        batch = ImportBatch.objects.get(workspace=workspace)
+        kwargs["batch_id"] = batch.pk
+        if route.target == "candidate":
+            kwargs["candidate_id"] = batch.candidates.get().pk
     elif route.target == "member":
         workspace = world.other if own_objects else world.workspace
         user = world.outsider if own_objects else world.viewer
@@ -102,6 +130,10 @@ def acme_state(world) -> dict:
         "modules": ModuleOwnership.objects.count(),
         "gates": GateRecord.objects.count(),
         "flags": FeatureFlag.objects.count(),
+        "imports": sorted(ImportBatch.objects.filter(workspace=world.workspace)
+                          .values_list("status", "column_mapping")),
+        "candidates": sorted(ImportCandidate.objects.filter(batch__workspace=world.workspace)
+                             .values_list("decision", "name", "edited")),
     }
 
 
@@ -114,6 +146,16 @@ def assert_no_acme_data(text: str) -> None:
 def acme(world):
     """acme-air's page is bound completely, so any approval that leaks through would really happen."""
     Binding.objects.filter(page=world.page).update(business_unit=world.hvac, job_type=world.ac_repair)
+    for workspace, site in ((world.workspace, "acme"), (world.other, "rival")):
+        AuditEntry.objects.create(workspace=workspace, action="pages.import", created_at=world.page.created_at,
+                                  summary=f"Imported the pages of {workspace.name}",
+                                  details={"site": site, "source": "sitemap", "counts": {}})
+    for workspace, name in ((world.workspace, "AC Repair"), (world.other, "Rival Drain Job")):
+        batch = ImportBatch.objects.create(workspace=workspace, family="job-types", file_name=f"{workspace.key}.csv",
+                                           stored_path="/nonexistent", status="review", run_after=world.page.created_at,
+                                           work_state="cancelled", detected_columns=["Name"],
+                                           column_mapping={"name": "Name"}, counts={"new": 1})
+        ImportCandidate.objects.create(batch=batch, row_number=2, kind="new", name=name, values={"name": name})
     return world
 
 

@@ -196,6 +196,7 @@ def _load_workspace(wd: data.WorkspaceData, users: dict[str, Any], now: datetime
             path=row.path,
             title=row.title,
             kind=row.kind,
+            kind_source="user",  # the demo's kinds were set by a person: re-imports keep them
             city=row.city,
             zips=list(row.zips),
             advertised_price=row.advertised_price,

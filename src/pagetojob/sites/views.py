@@ -148,7 +148,7 @@ def binding_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     return render(request, "sites/binding.html", {
         "nav_section": "map", "page": page, "binding": binding, "form": form, "gaps": coverage.page_gaps(page),
         "editable": editable, "can_approve": can(request.membership, Can.APPROVE_MAP), "history": history,
-        "inactive_bound": inactive_bound,
+        "inactive_bound": inactive_bound, "page_kinds": PageKind.choices,
         "required": [coverage.FIELD_LABELS[f] for f in coverage.REQUIRED.get(page.kind, ())],
     }, status=400 if form.errors else 200)
 

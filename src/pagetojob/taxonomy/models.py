@@ -187,9 +187,10 @@ class Decision(models.TextChoices):
 
 
 class ImportCandidate(models.Model):
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="candidates")
+    # The (batch, kind) index serves every lookup by batch; a separate one would only slow large imports.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="candidates", db_index=False)
     row_number = models.PositiveIntegerField(null=True, blank=True)  # none for items absent from the file
-    kind = models.CharField(max_length=12, choices=CandidateKind.choices, db_index=True)
+    kind = models.CharField(max_length=12, choices=CandidateKind.choices)
     st_id = models.BigIntegerField(null=True, blank=True)
     name = models.CharField(max_length=255, blank=True, default="")
     values = models.JSONField(default=dict, blank=True)
@@ -201,7 +202,7 @@ class ImportCandidate(models.Model):
 
     class Meta:
         ordering = [models.F("row_number").asc(nulls_last=True), "pk"]
-        indexes = [models.Index(fields=["batch", "kind"]), models.Index(fields=["batch", "decision"])]
+        indexes = [models.Index(fields=["batch", "kind"])]
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.kind} {self.name}"
