@@ -100,3 +100,53 @@ def test_the_kill_switch_discards_unreviewed_imports(world, files):
     assert batch.status == BatchStatus.DISCARDED
     assert not batch.candidates.exists()
     assert ImportBatch.objects.get(pk=batch.pk).work_state == "cancelled"
+
+
+@pytest.mark.django_db
+def test_a_failing_apply_on_the_worker_keeps_the_review(world, files, monkeypatch):
+    from pagetojob.core import worker
+    from pagetojob.taxonomy import apply as apply_module
+
+    batch = read(world, files, ROWS)
+    importer.accept_safe(batch, world.owner)
+    importer.queue_apply(batch, world.owner)
+
+    def broken(*args, **kwargs):
+        raise ValueError("disk full")
+
+    monkeypatch.setattr(apply_module, "_affected_bindings", broken)
+    assert worker.run_once("test-worker") == 1
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.REVIEW
+    assert "disk full" in batch.errors[0] and "Your review is kept" in batch.errors[0]
+    assert batch.candidates.filter(decision=Decision.ACCEPTED).count() == 2
+    assert not JobType.objects.filter(st_id=210).exists()
+
+
+@pytest.mark.django_db
+def test_paused_zones_list_the_bindings_they_affect(world, files):
+    from pagetojob.taxonomy.models import Zone
+
+    zone = Zone.objects.get(workspace=world.workspace)
+    Binding.objects.get(page=world.page).zones.add(zone)
+    batch = read(world, files, [["Id", "Name", "Zips", "Status"], ["401", "Phoenix Metro", "85004", "Paused"]],
+                 family="zones")
+    assert "1 row: paused" in batch.warnings
+    candidate = batch.candidates.get(row_number=2)
+    importer.decide(batch, world.owner, [candidate.pk], Decision.ACCEPTED)
+    summary = apply_batch(batch, world.owner)
+    assert Zone.objects.get(pk=zone.pk).state == "paused"
+    assert [b["page"] for b in summary["affected_bindings"]] == ["/ac-repair"]
+
+
+@pytest.mark.django_db
+def test_a_blocked_row_for_an_existing_item_is_not_also_a_deactivation(world, files):
+    batch = read(world, files, [["Id", "Name"], ["not-a-number", "AC Repair"], ["202", "Drain Cleaning"]])
+    assert batch.candidates.get(row_number=2).kind == CandidateKind.BLOCKED
+    assert not batch.candidates.filter(kind=CandidateKind.DEACTIVATED, name="AC Repair").exists()
+
+
+@pytest.mark.django_db
+def test_a_partial_export_says_so(world, files):
+    batch = read(world, files, [["Name"], ["AC Repair"]])
+    assert any("not in this file" in warning for warning in batch.warnings)

@@ -45,6 +45,7 @@ def test_csv_variants_read_the_same_rows(world, files, options):
 def test_xlsx_with_a_title_row(world, files):
     batch = read(world, files.xlsx(title_rows=["Job Types"]))
     assert batch.file_format == "xlsx" and batch.header_row == 2
+    assert batch.rows_estimate == 4  # progress has a total for workbooks too
     assert names(batch) == EXPECTED
 
 

@@ -88,7 +88,7 @@ def apply_batch(batch: ImportBatch, actor: Any) -> dict:
                                 "updated" if candidate.kind == CandidateKind.CHANGED else "unchanged"] += 1
                     item.last_seen_at = now
                     item.source = Source.CSV_IMPORT
-                    if not item.active:
+                    if not item.active or getattr(item, "state", "active") in ("paused", "emergency_only"):
                         touched_inactive.append(item.pk)
                 model._default_manager.bulk_update(list(targets.values()), sorted(changed_fields), batch_size=500)
                 if family == "job-types":
@@ -108,9 +108,14 @@ def apply_batch(batch: ImportBatch, actor: Any) -> dict:
                          f"Applied {batch.file_name}: {summary['created']} new, {summary['updated']} changed, "
                          f"{summary['deactivated']} deactivated", target=batch, details=summary)
     except (ImportFileError, IntegrityError, DatabaseError, ValueError) as error:
-        message = str(error) if isinstance(error, ImportFileError) else (
-            f"Nothing was applied: the database refused a row ({error.__class__.__name__}: {error}). "
-            "Check for two rows claiming the same ServiceTitan id, then apply again.")
+        if isinstance(error, ImportFileError):
+            message = str(error)
+        elif isinstance(error, IntegrityError):
+            message = (f"Nothing was applied: the database refused a row ({error}). Another item may already "
+                       "claim the same ServiceTitan id; read the file again or reject that row, then apply again.")
+        else:
+            message = (f"Nothing was applied: {error.__class__.__name__}: {error}. Your review is kept; "
+                       "apply again, and if it fails the same way, contact support with this message.")
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.REVIEW, phase="read", errors=[message])
         raise ImportFileError(message) from error
     return summary

@@ -122,7 +122,7 @@ def _refuse_other_family(path: Path, file_name: str, family: str) -> None:
 
 def _estimate_rows(path: Path, shape: readers.FileShape) -> int:
     if shape.file_format != "csv":
-        return 0
+        return max(readers.xlsx_row_count(path) - shape.header_row, 0)
     with path.open("rb") as handle:
         return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - shape.header_row, 0)
 
@@ -230,6 +230,7 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
     seen_names: dict[str, int] = {}
     matched: set[int] = set()
     counts = {kind: 0 for kind in CandidateKind.values}
+    warning_counts: dict[str, int] = {}
     pending: list[tuple] = []
     rows = 0
     for number, row in readers.iter_rows(path, shape):
@@ -252,6 +253,9 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
         existing = None
         if result.blocked:
             kind, diff = CandidateKind.BLOCKED, {}
+            named = by_name.get(key) if key else None
+            if named is not None:
+                matched.add(named["pk"])  # the item is in the file, just unreadable: not "missing"
         elif st_id is not None and st_id in seen_ids:
             kind, diff = CandidateKind.DUPLICATE, {}
             warnings.append(f"same ServiceTitan id as row {seen_ids[st_id]}")
@@ -276,6 +280,10 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
             if existing is not None:
                 matched.add(existing["pk"])
         counts[kind] += 1
+        for warning in warnings:
+            label = warning.split(":")[0] if warning.startswith(("business unit", "membership type")) else warning
+            if not label.startswith("same "):
+                warning_counts[label] = warning_counts.get(label, 0) + 1
         pending.append((number, kind, st_id, values.get("name", "")[:255], values, diff,
                         warnings + ([f"blocked: {result.blocked}"] if result.blocked else []),
                         existing["pk"] if existing else None))
@@ -297,6 +305,11 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
     batch.warnings = [f"{n} row{'s' if n != 1 else ''} {label}" for label, n in (
         ("blocked (a required value is missing or unreadable)", counts["blocked"]),
         ("duplicated in the file", counts["duplicate"])) if n]
+    batch.warnings += [f"{n} row{'s' if n != 1 else ''}: {label}" for label, n in sorted(warning_counts.items())]
+    absent = sum(1 for item in missing)
+    if absent and rows and absent >= rows:
+        batch.warnings.append(f"{absent} existing item{'s are' if absent != 1 else ' is'} not in this file: if it is "
+                              "not the full list, reject those deactivations")
     batch.save(update_fields=["counts", "rows_read", "status", "warnings"])
     return batch
 
@@ -326,10 +339,15 @@ def process(batch: ImportBatch) -> None:
     from pagetojob.taxonomy.apply import apply_batch
 
     batch.refresh_from_db()
-    try:
-        if batch.phase == "apply":
+    if batch.phase == "apply":
+        try:
             apply_batch(batch, batch.applied_by)
-        elif batch.status == BatchStatus.READING:
+        except ImportFileError as error:
+            # apply_batch already rolled back and reopened the review with the reason: keep every decision.
+            raise queue.PermanentError(str(error)) from error
+        return
+    try:
+        if batch.status == BatchStatus.READING:
             read_batch(batch)
     except ImportFileError as error:
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, errors=[str(error)])

@@ -188,6 +188,21 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
             workbook.close()
 
 
+def xlsx_row_count(path: Path) -> int:
+    """The sheet's declared size, for progress; 0 when the workbook does not say."""
+    import openpyxl
+
+    try:
+        with path.open("rb") as handle:
+            workbook = openpyxl.load_workbook(handle, read_only=True)
+            try:
+                return int(workbook.worksheets[0].max_row or 0)
+            finally:
+                workbook.close()
+    except Exception:  # a damaged workbook is reported when its rows are read
+        return 0
+
+
 def _cell_text(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))

@@ -17,13 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("batch_id", type=int)
         parser.add_argument("--safe", action="store_true", help="First accept every safe row (new or changed, "
                                                                  "without warnings).")
+        parser.add_argument("--workspace", default=None, help="Refuse unless the import belongs to this workspace.")
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--as", dest="actor", default=None)
 
     def handle(self, *args, **options):
-        batch = ImportBatch.objects.filter(pk=options["batch_id"]).first()
+        batches = ImportBatch.objects.filter(pk=options["batch_id"])
+        if options["workspace"]:
+            batches = batches.filter(workspace__key=options["workspace"])
+        batch = batches.first()
         if batch is None:
-            raise CommandError(f"No import with the id {options['batch_id']}.")
+            where = f" in the workspace {options['workspace']}" if options["workspace"] else ""
+            raise CommandError(f"No import with the id {options['batch_id']}{where}.")
         if batch.status != BatchStatus.REVIEW:
             raise CommandError(f"Import {batch.pk} is {batch.get_status_display()}; only an import under review "
                                "can be applied.")
