@@ -117,3 +117,11 @@ def test_addresses_inside_the_servers_network_are_refused_by_default(settings):
                 "http://169.254.169.254/latest/meta-data/"):
         with pytest.raises(DiscoveryError, match="inside this server's network"):
             sitemaps._check_public(url)
+
+
+def test_the_overall_deadline_stops_before_another_request():
+    from pagetojob.sites import sitemaps
+
+    limits = FetchLimits(total_seconds=0.0)
+    with pytest.raises(DiscoveryError, match="took longer than 0 s"):
+        sitemaps.read_sitemap_url("http://127.0.0.1:9/sitemap.xml", limits)

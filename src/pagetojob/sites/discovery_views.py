@@ -15,12 +15,15 @@ from pagetojob.sites.discovery import DiscoveryError, PageEntry
 from pagetojob.sites.discovery_forms import SOURCES, PageImportForm, PageKindForm
 from pagetojob.sites.models import Page, PageKind
 
+# A web request must finish well inside the web server's 60 s worker timeout; the CLI may take longer.
+WEB_FETCH_LIMITS = sitemaps.FetchLimits(timeout=10.0, total_seconds=40.0)
+
 
 def _read(form: PageImportForm) -> tuple[list[PageEntry], str]:
     """The entries of the chosen source, and how the import describes where they came from."""
     if form.source == "sitemap_url":
         address = form.cleaned_data["address"].strip()
-        return sitemaps.read_sitemap_url(address).entries, f"sitemap {address}"
+        return sitemaps.read_sitemap_url(address, WEB_FETCH_LIMITS).entries, f"sitemap {address}"
     upload = form.cleaned_data["upload"]
     data = upload.read()
     if form.source == "csv":

@@ -217,6 +217,10 @@ class _Fetcher:
             if current != url:
                 _check_redirect(url, current)
             _check_public(current)
+            if time.monotonic() > self.deadline:
+                raise DiscoveryError(f"Reading {url} and the sitemaps it lists took longer than "
+                                     f"{self.limits.total_seconds:.0f} s. Download the sitemap and upload the file, "
+                                     "or import it with `pagetojob import sitemap`, which may take longer.")
             try:
                 with self.client.stream("GET", current) as response:
                     if response.is_redirect:
