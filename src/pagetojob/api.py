@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from pagetojob.accounts.api import router as accounts_router
+from pagetojob.intake.api import router as intake_router
 from pagetojob.readiness.api import router as readiness_router
 from pagetojob.sites.api import router as sites_router
 from pagetojob.taxonomy.api import router as taxonomy_router
@@ -15,3 +16,4 @@ api.add_router("/", accounts_router, auth=django_auth)
 api.add_router("/", taxonomy_router, auth=django_auth)
 api.add_router("/", sites_router, auth=django_auth)
 api.add_router("/", readiness_router, auth=django_auth)
+api.add_router("/", intake_router)

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "pagetojob.taxonomy",
     "pagetojob.sites",
     "pagetojob.readiness",
+    "pagetojob.intake",
+    "pagetojob.handoff",
     "pagetojob.dashboard",
     "pagetojob.demo",
 ]

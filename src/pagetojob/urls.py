@@ -7,6 +7,7 @@ from pagetojob.accounts.forms import QueuedPasswordResetForm
 from pagetojob.api import api
 from pagetojob.core.views import healthz
 from pagetojob.dashboard.views import dashboard
+from pagetojob.intake import views as intake_views
 from pagetojob.readiness import views as readiness_views
 from pagetojob.sites import discovery_views
 from pagetojob.sites import suggestion_views as sites_suggestions
@@ -36,6 +37,9 @@ workspace_patterns = [
     path("imports/<int:batch_id>/columns/", import_views.batch_columns, name="import-columns"),
     path("imports/<int:batch_id>/decide/", import_views.batch_decide, name="import-decide"),
     path("imports/<int:batch_id>/rows/<int:candidate_id>/", import_views.candidate_edit, name="import-candidate"),
+    path("requests/", intake_views.request_list, name="booking-requests"),
+    path("requests/<int:request_id>/", intake_views.request_detail, name="booking-request"),
+    path("requests/<int:request_id>/status/", intake_views.request_status, name="booking-request-status"),
     path("readiness/", readiness_views.readiness_page, name="readiness"),
     path("readiness/module/", readiness_views.save_module, name="readiness-module"),
     path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from pagetojob import urls as project_urls
 from pagetojob.accounts.models import AuditEntry, Invitation, Membership, OutboundEmail
 from pagetojob.api import api
+from pagetojob.intake.models import BookingRequest
 from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
 from pagetojob.sites.models import Binding
 from pagetojob.taxonomy.families import FAMILIES
@@ -72,6 +73,10 @@ ROUTES: list[Route] = [
     Route("import-decide", "post", target="batch", data=lambda w, own: {"action": "accept_safe"}),
     Route("import-candidate", target="candidate"),
     Route("import-candidate", "post", target="candidate", data=lambda w, own: {"name": "Renamed Row"}),
+    Route("booking-requests"),
+    Route("booking-request", target="request"),
+    Route("booking-request-status", "post", target="request",
+          data=lambda w, own: {"status": "manual_complete", "note": "called back"}),
     Route("readiness"),
     Route("readiness-module", "post", data=lambda w, own: {"module": "scheduling_pro", "answer": "owned"}),
     Route("readiness-gate", "post",
@@ -94,6 +99,9 @@ def url_for(route: Route, world, key: str, own_objects: bool = False) -> str:
     elif route.target == "page-import":
         workspace = world.other if own_objects else world.workspace
         kwargs["entry_id"] = AuditEntry.objects.get(workspace=workspace, action="pages.import").pk
+    elif route.target == "request":
+        workspace = world.other if own_objects else world.workspace
+        kwargs["request_id"] = BookingRequest.objects.get(workspace=workspace).pk
     elif route.target in ("batch", "candidate"):
         workspace = world.other if own_objects else world.workspace
         batch = ImportBatch.objects.get(workspace=workspace)
@@ -134,6 +142,8 @@ def acme_state(world) -> dict:
                           .values_list("status", "column_mapping")),
         "candidates": sorted(ImportCandidate.objects.filter(batch__workspace=world.workspace)
                              .values_list("decision", "name", "edited")),
+        "requests": sorted(BookingRequest.objects.filter(workspace=world.workspace)
+                           .values_list("status", "completed_note")),
     }
 
 
@@ -156,6 +166,11 @@ def acme(world):
                                            work_state="cancelled", detected_columns=["Name"],
                                            column_mapping={"name": "Name"}, counts={"new": 1})
         ImportCandidate.objects.create(batch=batch, row_number=2, kind="new", name=name, values={"name": name})
+    for workspace, page, name in ((world.workspace, world.page, "Acme Homeowner"),
+                                  (world.other, world.other_page, "Rival Homeowner")):
+        BookingRequest.objects.create(workspace=workspace, site=page.site, page=page, submission_id=f"s-{name}",
+                                      idempotency_key=f"k-{workspace.key}", name=name, zip="85004",
+                                      created_at=world.page.created_at)
     return world
 
 
@@ -279,7 +294,8 @@ API_ROUTES: list[ApiRoute] = [
     ApiRoute("workspaces/<key>/bindings/approve", "post"),
     ApiRoute("workspaces/<key>/readiness"),
 ]
-API_EXEMPT = {"openapi.json", "docs", "", "workspaces"}  # docs and the caller's own workspace list
+# Docs, the caller's own workspace list, and the public intake endpoints (keyed by site, tested in tests/intake).
+API_EXEMPT = {"openapi.json", "docs", "", "workspaces", "intake/<site_key>/requests", "intake/<site_key>/zones"}
 
 
 def test_every_api_route_is_in_the_list():

@@ -1,0 +1,26 @@
+"""The handoff draft stored with every booking request: held until readiness lets it touch the tenant."""
+
+from __future__ import annotations
+
+from pagetojob.core import clock
+from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
+from pagetojob.readiness.evaluate import tenant_access
+
+
+def create_handoff_draft(booking_request) -> SyncJob:
+    """Called inside the request's transaction; the key is the request's, so a retry never makes a second."""
+    access = tenant_access(booking_request.workspace, "booking_handoff")
+    if access.allowed:
+        state, reason = SyncState.DRAFT, ""
+        customer = "Received; it will be sent to the office's scheduling system."
+    else:
+        state = SyncState.HELD
+        reason = "; ".join(f"{gate.label}: {gate.detail}" for gate in access.missing) or access.status
+        customer = "Received; the office has been emailed and will follow up."
+    return SyncJob.objects.create(
+        workspace=booking_request.workspace, kind=SyncKind.BOOKING_HANDOFF, state=state,
+        booking_request=booking_request, page=booking_request.page,
+        binding_snapshot=booking_request.binding_snapshot, idempotency_key=booking_request.idempotency_key,
+        held_reason=reason[:500], customer_status=customer, created_at=clock.now(), run_after=clock.now(),
+        work_state="cancelled",  # not claimable: the sending worker arrives with the handoff capability
+    )
