@@ -235,9 +235,20 @@ def _load_workspace(wd: data.WorkspaceData, users: dict[str, Any], now: datetime
             _audit(workspace, approver, "binding.approve", f"Approved the binding of {page.path}",
                    binding, binding.approved_at, {"path": page.path, **binding.approved_names})
 
+    _suggest(workspace, approver)
     _audit(workspace, None, "demo.loaded", f"Loaded the demo workspace {wd.name}", workspace, now,
            {"pages": len(wd.pages)})
     return workspace
+
+
+def _suggest(workspace: Workspace, actor: Any) -> None:
+    """The demo's suggested bindings come from the real suggester, so each carries its score and evidence."""
+    from pagetojob.sites.suggestions import suggest_for_workspace
+
+    suggested = Binding.objects.filter(workspace=workspace, status=BindingStatus.SUGGESTED)
+    page_ids = list(suggested.values_list("page_id", flat=True))
+    suggested.update(status=BindingStatus.DRAFT, job_type=None, business_unit=None)
+    suggest_for_workspace(workspace, actor, page_ids=page_ids)
 
 
 def _audit(workspace: Workspace, actor: Any, action: str, summary: str, target: Any, at: datetime,
