@@ -150,3 +150,24 @@ def test_a_blocked_row_for_an_existing_item_is_not_also_a_deactivation(world, fi
 def test_a_partial_export_says_so(world, files):
     batch = read(world, files, [["Name"], ["AC Repair"]])
     assert any("not in this file" in warning for warning in batch.warnings)
+
+
+@pytest.mark.django_db
+def test_applied_pricebook_and_zone_rows_read_back_exactly(world, files):
+    from decimal import Decimal
+
+    from pagetojob.taxonomy.models import PricebookService, Zone
+
+    batch = read(world, files, [["Code", "Display Name", "Price", "Member Price"], ["HP-DIAG", "Heat Pump Diagnostic",
+                                                                                  "$1,109.50", "79"]],
+                 family="pricebook-services")
+    importer.accept_safe(batch, world.owner)
+    apply_batch(batch, world.owner)
+    service = PricebookService.objects.get(workspace=world.workspace, code="HP-DIAG")
+    assert (service.price, service.member_price) == (Decimal("1109.50"), Decimal("79.00"))
+    assert service.source == Source.CSV_IMPORT and service.raw["name"] == "Heat Pump Diagnostic"
+    batch = read(world, files, [["Name", "Zips", "Cities"], ["Tempe Zone", "85281; 85282", "Tempe"]], family="zones")
+    importer.decide(batch, world.owner, [batch.candidates.get(row_number=2).pk], Decision.ACCEPTED)
+    apply_batch(batch, world.owner)
+    zone = Zone.objects.get(workspace=world.workspace, name="Tempe Zone")
+    assert zone.zips == ["85281", "85282"] and zone.cities == ["Tempe"] and zone.state == "active"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import DateTimeField, DecimalField, JSONField
 
 from pagetojob.accounts import audit
 from pagetojob.core import clock
@@ -63,11 +65,15 @@ def apply_batch(batch: ImportBatch, actor: Any) -> dict:
         with transaction.atomic():
             for chunk in _chunks(accepted):
                 new = [c for c in chunk if c.kind == CandidateKind.NEW]
-                created = model._default_manager.bulk_create([
-                    model(workspace=workspace, source=Source.CSV_IMPORT, raw=c.values, last_seen_at=now,
-                          **_model_fields(family, c.values, lookups)) for c in new
-                ])
-                summary["created"] += len(created)
+                if family == "job-types":  # job types need their ids back for the business-unit links
+                    created = model._default_manager.bulk_create([
+                        model(workspace=workspace, source=Source.CSV_IMPORT, raw=c.values, last_seen_at=now,
+                              **_model_fields(family, c.values, lookups)) for c in new
+                    ])
+                    summary["created"] += len(created)
+                else:
+                    created = []
+                    summary["created"] += _insert_new(model, workspace.pk, new, family, lookups, now)
                 existing = [c for c in chunk if c.kind != CandidateKind.NEW and c.target_id]
                 targets = model._default_manager.filter(workspace=workspace).in_bulk([c.target_id for c in existing])
                 changed_fields: set[str] = {"last_seen_at", "source", "raw"}
@@ -119,6 +125,44 @@ def apply_batch(batch: ImportBatch, actor: Any) -> dict:
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.REVIEW, phase="read", errors=[message])
         raise ImportFileError(message) from error
     return summary
+
+
+def _insert_new(model, workspace_id: int, new: list[ImportCandidate], family: str, lookups, now) -> int:
+    """Insert new items with one executemany: a 100,000-row pricebook must apply well inside 15 s."""
+    if not new:
+        return 0
+    rows = []
+    for candidate in new:
+        fields = _model_fields(family, candidate.values, lookups)
+        fields.update(workspace_id=workspace_id, source=Source.CSV_IMPORT, raw=candidate.values, last_seen_at=now,
+                      created_at=now, updated_at=now)
+        rows.append(fields)
+    names = sorted({name for row in rows for name in row})
+    model_fields = {name: model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") and name not in
+                                                ("st_id",) else name) for name in names}
+    ops = connection.ops
+    timestamp = ops.adapt_datetimefield_value(now)
+
+    def adapt(name: str, value: Any) -> Any:
+        field = model_fields[name]
+        if value is None:
+            return None
+        if isinstance(field, JSONField):
+            return json.dumps(value, ensure_ascii=False)
+        if isinstance(field, DecimalField):
+            return ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+        if isinstance(field, DateTimeField):
+            return timestamp
+        return value
+
+    defaults = {name: model_fields[name].get_default() for name in names}
+    params = [tuple(adapt(name, row.get(name, defaults[name])) for name in names) for row in rows]
+    columns = ", ".join(ops.quote_name(model_fields[name].column) for name in names)
+    placeholders = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})",
+                           params)
+    return len(rows)
 
 
 def _set_units(created, new, updated, existing, units: dict[str, int]) -> None:
