@@ -137,9 +137,9 @@ def _insert_new(model, workspace_id: int, new: list[ImportCandidate], family: st
         fields.update(workspace_id=workspace_id, source=Source.CSV_IMPORT, raw=candidate.values, last_seen_at=now,
                       created_at=now, updated_at=now)
         rows.append(fields)
-    names = sorted({name for row in rows for name in row})
-    model_fields = {name: model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") and name not in
-                                                ("st_id",) else name) for name in names}
+    # Every concrete column gets a value: Django keeps defaults in Python, not in the schema.
+    model_fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
+    names = sorted(model_fields)
     ops = connection.ops
     timestamp = ops.adapt_datetimefield_value(now)
 
