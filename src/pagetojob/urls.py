@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -7,6 +9,8 @@ from pagetojob.accounts.forms import QueuedPasswordResetForm
 from pagetojob.api import api
 from pagetojob.core.views import healthz
 from pagetojob.dashboard.views import dashboard
+from pagetojob.intake import form_views as intake_form_views
+from pagetojob.intake import settings_views as intake_settings_views
 from pagetojob.intake import views as intake_views
 from pagetojob.readiness import views as readiness_views
 from pagetojob.sites import discovery_views
@@ -40,6 +44,7 @@ workspace_patterns = [
     path("requests/", intake_views.request_list, name="booking-requests"),
     path("requests/<int:request_id>/", intake_views.request_detail, name="booking-request"),
     path("requests/<int:request_id>/status/", intake_views.request_status, name="booking-request-status"),
+    path("website-form/", intake_settings_views.website_form, name="website-form"),
     path("readiness/", readiness_views.readiness_page, name="readiness"),
     path("readiness/module/", readiness_views.save_module, name="readiness-module"),
     path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),
@@ -52,6 +57,9 @@ workspace_patterns = [
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("embed.js", intake_form_views.embed_js, name="embed-js"),
+    path("f/<slug:site_key>/", intake_form_views.hosted_form, name="hosted-form"),
+    path("f/<slug:site_key>/p/<int:page_id>/", intake_form_views.hosted_form, name="hosted-form-page"),
     path("switch/", accounts_views.switch_workspace, name="switch-workspace"),
     path("w/<slug:key>/", include(workspace_patterns)),
     path("invitations/<str:token>/", accounts_views.accept_invitation, name="accept-invitation"),
@@ -66,3 +74,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if os.environ.get("PAGETOJOB_BENCH_FLOOR") == "1":  # benchmarks/intake_load.py only: a one-row-insert floor
+    from pagetojob.intake import bench_views
+
+    urlpatterns.append(path("bench/floor", bench_views.insert_one_row, name="bench-floor"))

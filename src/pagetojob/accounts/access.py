@@ -22,6 +22,7 @@ class Can(StrEnum):
     MANAGE_TEAM = "invite and manage people"
     OPERATE = "work the sync queue"
     IMPORT = "import ServiceTitan exports"
+    MANAGE_INTAKE = "change the website form settings"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Can]] = {

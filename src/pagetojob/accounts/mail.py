@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
+from collections.abc import Callable
 
 from django.core.mail import send_mail
+from django.db import transaction
 
 from pagetojob.accounts.models import OutboundEmail, Workspace
 from pagetojob.core import clock, queue
+
+log = logging.getLogger("pagetojob.mail")
+
+# Apps above accounts (intake, for one) learn of deliveries here; they register from AppConfig.ready().
+_DELIVERED: list[Callable[[OutboundEmail], None]] = []
+
+
+def on_delivered(callback: Callable[[OutboundEmail], None]) -> None:
+    if callback not in _DELIVERED:
+        _DELIVERED.append(callback)
 
 
 def enqueue(kind: str, to: str, subject: str, body: str, workspace: Workspace | None = None) -> OutboundEmail:
     return OutboundEmail.objects.create(
         workspace=workspace, kind=kind, to=to, subject=subject, body=body, run_after=clock.now()
     )
+
+
+def enqueue_many(kind: str, recipients: list[str], subject: str, body: str,
+                 workspace: Workspace | None = None) -> list[OutboundEmail]:
+    """One email per recipient in one INSERT (the intake path is latency-sensitive)."""
+    now = clock.now()
+    return OutboundEmail.objects.bulk_create([
+        OutboundEmail(workspace=workspace, kind=kind, to=to, subject=subject, body=body, run_after=now)
+        for to in recipients
+    ])
 
 
 def deliver(email: OutboundEmail) -> None:
@@ -23,4 +46,12 @@ def deliver(email: OutboundEmail) -> None:
         raise queue.TransientError(f"Mail server unavailable: {error}") from error
     except smtplib.SMTPRecipientsRefused as error:
         raise queue.PermanentError(f"The mail server refused {email.to}") from error
-    OutboundEmail.objects.filter(pk=email.pk).update(sent_at=clock.now())
+    email.sent_at = clock.now()
+    with transaction.atomic():
+        OutboundEmail.objects.filter(pk=email.pk).update(sent_at=email.sent_at)
+        for callback in _DELIVERED:
+            try:
+                with transaction.atomic():
+                    callback(email)
+            except Exception:  # the email did go out; a failing follow-up must not make it look unsent
+                log.exception("after-delivery hook %s failed for email %s", callback.__name__, email.pk)

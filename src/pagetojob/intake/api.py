@@ -10,7 +10,8 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
-from pagetojob.intake import submissions
+from pagetojob.intake import abuse, submissions
+from pagetojob.intake.models import RequestStatus
 from pagetojob.intake.validation import ZIP, SubmissionInvalid
 from pagetojob.sites.models import Site
 from pagetojob.taxonomy.models import ZoneState
@@ -43,8 +44,17 @@ def create_request(request: HttpRequest, site_key: str):
                                     user_agent=request.META.get("HTTP_USER_AGENT", ""))
     except SubmissionInvalid as invalid:
         return JsonResponse({"errors": invalid.errors}, status=422)
+    except abuse.RateLimited as limited:
+        who = "this address" if limited.scope == "address" else "this site"
+        message = (f"Too many requests from {who} just now. Please try again in {limited.retry_after} seconds, "
+                   "or call us.")
+        response = JsonResponse({"errors": {"body": message}, "retry_after": limited.retry_after}, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     booking = stored.request
-    return JsonResponse({"id": booking.pk, "status": booking.status, "idempotency_key": booking.idempotency_key,
+    # A bot must not learn that it was caught: spam gets the answer a visitor would.
+    status = RequestStatus.NEW if booking.status == RequestStatus.SPAM else booking.status
+    return JsonResponse({"id": booking.pk, "status": status, "idempotency_key": booking.idempotency_key,
                          "created": stored.created}, status=201 if stored.created else 200)
 
 

@@ -102,3 +102,18 @@ class BookingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.service or 'service not chosen'} ({self.get_status_display()})"
+
+
+class IntakeRateWindow(models.Model):
+    """One fixed rate-limit window of one key (an address hash or a site); shared by every web process."""
+
+    key = models.CharField(max_length=100)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="one_count_per_key_window")]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} from {self.window_start:%H:%M:%S}: {self.count}"

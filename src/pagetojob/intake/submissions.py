@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from pagetojob.accounts import mail
 from pagetojob.core import clock
-from pagetojob.intake import hooks
+from pagetojob.intake import abuse, hooks
 from pagetojob.intake.models import BookingRequest, IntakeSettings, RequestStatus
 from pagetojob.intake.validation import clean
 from pagetojob.sites.models import Page, Site
@@ -35,7 +35,11 @@ def find_page(site: Site, page_url: str) -> Page | None:
         return None
     path = urlsplit(page_url).path or "/"
     path = path.rstrip("/") or "/"
-    return (Page.objects.filter(site=site, path__in={path, path + "/"}).select_related("binding").first())
+    # One query for the page, its binding and what the snapshot names; zones come with one more.
+    return (Page.objects.filter(site=site, path__in={path, path + "/"})
+            .select_related("binding__job_type", "binding__business_unit", "binding__campaign",
+                            "binding__booking_provider")
+            .prefetch_related("binding__zones").first())
 
 
 def zone_for_zip(workspace_id: int, zip_code: str) -> Zone | None:
@@ -88,14 +92,19 @@ def submit(site: Site, payload, *, client_ip_hash: str = "", user_agent: str = "
     """Validate and store one submission; the same submission id returns the stored request unchanged."""
     from django.conf import settings
 
-    data = clean(payload, clock.now().date())
+    now = clock.now()
+    data = clean(payload, now.date())
     submission_id = data.values["submission_id"]
     existing = BookingRequest.objects.filter(site=site, submission_id=submission_id).first()
     if existing is not None:
-        return Stored(existing, False)
+        return Stored(existing, False)  # a retry of a stored submission is answered even when rate-limited
+    abuse.check_rate(site.pk, client_ip_hash, now)
+    spam = abuse.spam_reason(payload, now)
     page = find_page(site, data.values["page_url"])
     zone = zone_for_zip(site.workspace_id, data.values["zip"])
     status = RequestStatus.NEW if zone is not None and zone.state != ZoneState.EXPANSION else RequestStatus.OUT_OF_AREA
+    if spam:
+        status = RequestStatus.SPAM
     intake_settings = IntakeSettings.objects.filter(site=site).first()
     consent_text = {}
     if data.values["consent_sms"]:
@@ -104,22 +113,28 @@ def submit(site: Site, payload, *, client_ip_hash: str = "", user_agent: str = "
         consent_text["email"] = (intake_settings.consent_email_text if intake_settings
                                  else IntakeSettings().consent_email_text)
     job_type = page.binding.job_type if page is not None and hasattr(page, "binding") else None
+    snapshot = binding_snapshot(page)
+    recipients = [] if spam else ((intake_settings.notification_emails if intake_settings else [])
+                                  or _fallback_recipients(site))
+    # Everything read above stays outside the write transaction: on SQLite it holds the one write lock.
     try:
         with transaction.atomic():
             request = BookingRequest.objects.create(
-                workspace_id=site.workspace_id, site=site, page=page,
+                workspace=site.workspace, site=site, page=page,
                 idempotency_key=idempotency_key(site, submission_id), status=status, job_type=job_type,
                 context=data.context, device_class=data.context.get("device_class", "")[:16],
-                binding_snapshot=binding_snapshot(page), zone=zone, zone_state=zone.state if zone else "",
+                binding_snapshot=snapshot, zone=zone, zone_state=zone.state if zone else "",
                 consent_text=consent_text, client_ip_hash=client_ip_hash, user_agent=user_agent[:300],
-                created_at=clock.now(), **data.values,
+                created_at=now, **data.values,
             )
+            if spam:
+                # Kept for the operator to review (the inbox's spam filter); nobody is emailed, nothing handed off.
+                return Stored(request, True)
             link = settings.PAGETOJOB_BASE_URL.rstrip("/") + reverse(
                 "booking-request", args=[site.workspace.key, request.pk])
-            recipients = (intake_settings.notification_emails if intake_settings else []) or _fallback_recipients(site)
-            emails = [mail.enqueue("lead_notification", to, f"New request: {request.name} — "
-                                   f"{request.service or 'service not chosen'}", _notification_body(request, link),
-                                   site.workspace) for to in recipients]
+            subject = f"New request: {request.name} — {request.service or 'service not chosen'}"
+            emails = mail.enqueue_many("lead_notification", recipients, subject, _notification_body(request, link),
+                                       site.workspace)
             request.notification = emails[0] if emails else None
             request.save(update_fields=["notification"])
             hooks.request_stored(request)
@@ -130,6 +145,12 @@ def submit(site: Site, payload, *, client_ip_hash: str = "", user_agent: str = "
             raise
         return Stored(existing, False)
     return Stored(request, True)
+
+
+def mark_notified(email) -> None:
+    """After the worker sent a request's office email: `new` becomes `notified`; other statuses stay."""
+    BookingRequest.objects.filter(notification_id=email.pk, status=RequestStatus.NEW).update(
+        status=RequestStatus.NOTIFIED)
 
 
 def _fallback_recipients(site: Site) -> list[str]:

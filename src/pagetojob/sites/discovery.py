@@ -158,7 +158,7 @@ def add_site(workspace: Workspace, base_url: str, actor: Any) -> Site:
     host = host[4:] if host.startswith("www.") else host
     base_key = slugify(host.replace(".", "-"))[:50] or "site"
     key, n = base_key, 2
-    while workspace.sites.filter(key=key).exists():
+    while Site.objects.filter(key=key).exists():  # site keys are public (form and embed URLs): unique everywhere
         key, n = f"{base_key}-{n}", n + 1
     site = Site.objects.create(workspace=workspace, key=key, name=host, base_url=base_url)
     audit.record(workspace, actor, "site.create", f"Added the site {site.base_url}", target=site)

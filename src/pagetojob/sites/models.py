@@ -17,14 +17,13 @@ from pagetojob.taxonomy.models import (
 
 class Site(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sites")
-    key = models.SlugField(max_length=60)
+    key = models.SlugField(max_length=60, unique=True, help_text="Public: it names the site in form and embed URLs")
     name = models.CharField(max_length=200)
     base_url = models.URLField()
     phone = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="site_key_unique_in_workspace")]
         ordering = ["name"]
 
     def __str__(self) -> str:
