@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pagetojob.accounts.actors import command_line_actor
 from pagetojob.accounts.models import Workspace
 from pagetojob.sites import discovery
 from pagetojob.sites.discovery import DiscoveryError, PageEntry
@@ -20,24 +21,13 @@ def add_common_arguments(parser: Any) -> None:
     parser.add_argument("--as", dest="actor", default=None, help="Email of the user to record as importer.")
 
 
-def _actor(email: str | None) -> Any:
-    from django.contrib.auth import get_user_model
-
-    if not email:
-        return "command line"
-    user = get_user_model()._default_manager.filter(email__iexact=email).first()
-    if user is None:
-        raise CommandError(f"No user with the email {email}.")
-    return user
-
-
 def run_import(command: BaseCommand, options: dict[str, Any],
                read: Callable[[], tuple[list[PageEntry], str]]) -> None:
     """Read everything first, then import in one transaction: an unreadable source changes nothing."""
     workspace = Workspace.objects.filter(key=options["workspace"]).first()
     if workspace is None:
         raise CommandError(f"No workspace with the key {options['workspace']!r}.")
-    actor = _actor(options["actor"])
+    actor = command_line_actor(options["actor"])
     try:
         site = discovery.find_site(workspace, options["site"])
         entries, source = read()

@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pagetojob.accounts.actors import command_line_actor
 from pagetojob.taxonomy import importer
 from pagetojob.taxonomy.apply import apply_batch
-from pagetojob.taxonomy.management.commands.import_taxonomy import _actor
 from pagetojob.taxonomy.models import BatchStatus, ImportBatch
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if batch.status != BatchStatus.REVIEW:
             raise CommandError(f"Import {batch.pk} is {batch.get_status_display()}; only an import under review "
                                "can be applied.")
-        actor = _actor(options["actor"])
+        actor = command_line_actor(options["actor"])
         try:
             if options["safe"]:
                 importer.accept_safe(batch, actor)

@@ -5,21 +5,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pagetojob.accounts.actors import command_line_actor
 from pagetojob.accounts.models import Workspace
 from pagetojob.taxonomy import importer
 from pagetojob.taxonomy.families import BY_KEY
 from pagetojob.taxonomy.models import CandidateKind
-
-
-def _actor(email: str | None):
-    from django.contrib.auth import get_user_model
-
-    if not email:
-        return "command line"
-    user = get_user_model()._default_manager.filter(email__iexact=email).first()
-    if user is None:
-        raise CommandError(f"No user with the email {email}.")
-    return user
 
 
 class Command(BaseCommand):
@@ -40,7 +30,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} does not exist or is not a file.")
-        actor = _actor(options["actor"])
+        actor = command_line_actor(options["actor"])
 
         def chunks():
             with path.open("rb") as handle:
