@@ -24,9 +24,7 @@ def on_delivered(callback: Callable[[OutboundEmail], None]) -> None:
 
 
 def enqueue(kind: str, to: str, subject: str, body: str, workspace: Workspace | None = None) -> OutboundEmail:
-    return OutboundEmail.objects.create(
-        workspace=workspace, kind=kind, to=to, subject=subject, body=body, run_after=clock.now()
-    )
+    return enqueue_many(kind, [to], subject, body, workspace)[0]
 
 
 def enqueue_many(kind: str, recipients: list[str], subject: str, body: str,

@@ -27,7 +27,7 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         "pending": [f"{migration.app_label}.{migration.name}" for migration, _ in pending],
     }
     beat = worker.latest_heartbeat() if not pending else None
-    alive = worker.worker_is_alive() if beat else False
+    alive = worker.is_fresh(beat)
     report["worker"] = {
         "status": "ok" if alive else ("stale" if beat else "never seen"),
         "last_heartbeat": beat.last_beat_at.isoformat() if beat else None,

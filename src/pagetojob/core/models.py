@@ -10,6 +10,7 @@ class WorkState(models.TextChoices):
     DONE = "done", "done"
     FAILED = "failed", "failed"
     CANCELLED = "cancelled", "cancelled"
+    PARKED = "parked", "parked"  # stored, not yet due for any worker (an import awaiting its columns, a held draft)
 
 
 class WorkItem(models.Model):

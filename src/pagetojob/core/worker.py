@@ -64,12 +64,15 @@ def latest_heartbeat() -> WorkerHeartbeat | None:
     return WorkerHeartbeat.objects.order_by("-last_beat_at").first()
 
 
-def worker_is_alive(at: datetime | None = None) -> bool:
-    beat_row = latest_heartbeat()
+def is_fresh(beat_row: WorkerHeartbeat | None, at: datetime | None = None) -> bool:
     if beat_row is None:
         return False
     at = at or clock.now()
     return at - beat_row.last_beat_at <= timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
+
+
+def worker_is_alive(at: datetime | None = None) -> bool:
+    return is_fresh(latest_heartbeat(), at)
 
 
 def run_item(work_queue: WorkQueue, item: WorkItem, worker_id: str) -> str:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from pagetojob.core import clock
+from pagetojob.core.models import WorkState
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
 from pagetojob.readiness.evaluate import tenant_access
 
 
-def create_handoff_draft(booking_request) -> SyncJob:
+def handoff_access(workspace):
+    """Read before the request's write transaction (the intake hook's prepare step)."""
+    return tenant_access(workspace, "booking_handoff")
+
+
+def create_handoff_draft(booking_request, access=None) -> SyncJob:
     """Called inside the request's transaction; the key is the request's, so a retry never makes a second."""
-    access = tenant_access(booking_request.workspace, "booking_handoff")
+    access = access if access is not None else handoff_access(booking_request.workspace)
     if access.allowed:
         state, reason = SyncState.DRAFT, ""
         customer = "Received; it will be sent to the office's scheduling system."
@@ -22,5 +28,5 @@ def create_handoff_draft(booking_request) -> SyncJob:
         booking_request=booking_request, page=booking_request.page,
         binding_snapshot=booking_request.binding_snapshot, idempotency_key=booking_request.idempotency_key,
         held_reason=reason[:500], customer_status=customer, created_at=clock.now(), run_after=clock.now(),
-        work_state="cancelled",  # not claimable: the sending worker arrives with the handoff capability
+        work_state=WorkState.PARKED,  # not claimable: the sending worker arrives with the handoff capability
     )

@@ -20,7 +20,8 @@ router = Router(tags=["intake"])
 MAX_BODY_BYTES = 32 * 1024
 
 
-def _site(site_key: str) -> Site:
+def public_site(site_key: str) -> Site:
+    """The site a public form or API call names; site keys are unique across workspaces."""
     return get_object_or_404(Site.objects.select_related("workspace"), key=site_key)
 
 
@@ -32,7 +33,7 @@ def client_ip_hash(request: HttpRequest) -> str:
 
 @router.post("/intake/{site_key}/requests", auth=None, url_name="intake-requests")
 def create_request(request: HttpRequest, site_key: str):
-    site = _site(site_key)
+    site = public_site(site_key)
     if len(request.body) > MAX_BODY_BYTES:
         return JsonResponse({"errors": {"body": "The request is too large."}}, status=413)
     try:
@@ -69,7 +70,7 @@ ZONE_ANSWERS = {
 
 @router.get("/intake/{site_key}/zones", auth=None, url_name="intake-zone-check")
 def zone_check(request: HttpRequest, site_key: str, zip: str = ""):
-    site = _site(site_key)
+    site = public_site(site_key)
     code = zip.strip()[:10]
     if not ZIP.match(code):
         return JsonResponse({"valid": False, "served": False, "message": "Enter a 5-digit ZIP code."})

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from pagetojob.core import clock
+from pagetojob.intake.api import public_site
 from pagetojob.intake.models import CustomerType, IntakeSettings, TimeWindow, Urgency
 from pagetojob.intake.submissions import find_page
 from pagetojob.readiness.evaluate import flag_enabled
@@ -50,17 +51,11 @@ def service_options(site: Site, page: Page | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _site(site_key: str) -> Site:
-    site = Site.objects.select_related("workspace").filter(key=site_key).order_by("pk").first()
-    if site is None:
-        raise Http404("No such site")
-    return site
-
 
 @require_GET
 @xframe_options_exempt
 def hosted_form(request: HttpRequest, site_key: str, page_id: int | None = None) -> HttpResponse:
-    site = _site(site_key)
+    site = public_site(site_key)
     workspace = site.workspace
     page_url = request.GET.get("page_url", "")[:2000]
     if page_id is not None:
@@ -69,7 +64,7 @@ def hosted_form(request: HttpRequest, site_key: str, page_id: int | None = None)
     else:
         page = find_page(site, page_url) if origin_of(page_url) else None
         page_url = page_url if origin_of(page_url) else ""
-    intake = IntakeSettings.objects.filter(site=site).first() or IntakeSettings(site=site)
+    intake = IntakeSettings.for_site(site)
     binding = getattr(page, "binding", None) if page is not None else None
     cta = choose_cta(binding, CapacityRule.objects.filter(workspace=workspace, active=True),
                      clock.now().astimezone(ZoneInfo(workspace.time_zone or "America/Phoenix")),

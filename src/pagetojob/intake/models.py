@@ -52,6 +52,11 @@ class IntakeSettings(models.Model):
     def __str__(self) -> str:
         return f"Intake settings of {self.site}"
 
+    @classmethod
+    def for_site(cls, site: Site) -> IntakeSettings:
+        """The stored settings, or the defaults (unsaved) for a site nobody has configured yet."""
+        return cls.objects.filter(site=site).first() or cls(site=site)
+
 
 class BookingRequest(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="booking_requests")

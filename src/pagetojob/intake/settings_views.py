@@ -26,7 +26,7 @@ def website_form(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(f"Your role ({request.membership.get_role_display()}) cannot change the website form.")
     if site is None:
         return render(request, "intake/website_form.html", {"nav_section": "website-form", "site": None})
-    intake = IntakeSettings.objects.filter(site=site).first() or IntakeSettings(site=site)
+    intake = IntakeSettings.for_site(site)
     before = {name: getattr(intake, name) for name in AUDITED}
     form = IntakeSettingsForm(request.POST or None, instance=intake)
     if request.method == "POST" and form.is_valid():

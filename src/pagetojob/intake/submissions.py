@@ -14,6 +14,7 @@ from pagetojob.core import clock
 from pagetojob.intake import abuse, hooks
 from pagetojob.intake.models import BookingRequest, IntakeSettings, RequestStatus
 from pagetojob.intake.validation import clean
+from pagetojob.sites.discovery import normalize_path
 from pagetojob.sites.models import Page, Site
 from pagetojob.taxonomy.models import Zone, ZoneState
 
@@ -33,8 +34,7 @@ def idempotency_key(site: Site, submission_id: str) -> str:
 def find_page(site: Site, page_url: str) -> Page | None:
     if not page_url:
         return None
-    path = urlsplit(page_url).path or "/"
-    path = path.rstrip("/") or "/"
+    path = normalize_path(urlsplit(page_url).path)
     # One query for the page, its binding and what the snapshot names; zones come with one more.
     return (Page.objects.filter(site=site, path__in={path, path + "/"})
             .select_related("binding__job_type", "binding__business_unit", "binding__campaign",
@@ -105,17 +105,16 @@ def submit(site: Site, payload, *, client_ip_hash: str = "", user_agent: str = "
     status = RequestStatus.NEW if zone is not None and zone.state != ZoneState.EXPANSION else RequestStatus.OUT_OF_AREA
     if spam:
         status = RequestStatus.SPAM
-    intake_settings = IntakeSettings.objects.filter(site=site).first()
+    intake_settings = IntakeSettings.for_site(site)
     consent_text = {}
     if data.values["consent_sms"]:
-        consent_text["sms"] = intake_settings.consent_sms_text if intake_settings else IntakeSettings().consent_sms_text
+        consent_text["sms"] = intake_settings.consent_sms_text
     if data.values["consent_email"]:
-        consent_text["email"] = (intake_settings.consent_email_text if intake_settings
-                                 else IntakeSettings().consent_email_text)
+        consent_text["email"] = intake_settings.consent_email_text
     job_type = page.binding.job_type if page is not None and hasattr(page, "binding") else None
     snapshot = binding_snapshot(page)
-    recipients = [] if spam else ((intake_settings.notification_emails if intake_settings else [])
-                                  or _fallback_recipients(site))
+    recipients = [] if spam else (intake_settings.notification_emails or _fallback_recipients(site))
+    prepared = {} if spam else hooks.prepare(site.workspace)
     # Everything read above stays outside the write transaction: on SQLite it holds the one write lock.
     try:
         with transaction.atomic():
@@ -137,7 +136,7 @@ def submit(site: Site, payload, *, client_ip_hash: str = "", user_agent: str = "
                                        site.workspace)
             request.notification = emails[0] if emails else None
             request.save(update_fields=["notification"])
-            hooks.request_stored(request)
+            hooks.request_stored(request, prepared)
     except IntegrityError:
         # Two copies of one submission raced; the first one won and is the answer to both.
         existing = BookingRequest.objects.filter(site=site, submission_id=submission_id).first()

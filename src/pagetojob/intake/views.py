@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -21,8 +21,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(status=status)
     q = request.GET.get("q", "").strip()[:100]
     if q:
-        requests = requests.filter(name__icontains=q) | requests.filter(phone__icontains=q).filter(
-            workspace=workspace)
+        requests = requests.filter(Q(name__icontains=q) | Q(phone__icontains=q))
     counts = dict(BookingRequest.objects.filter(workspace=workspace).values_list("status").annotate(n=Count("pk")))
     page = Paginator(requests, 50).get_page(request.GET.get("page"))
     return render(request, "intake/requests.html", {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pagetojob.accounts import audit
@@ -60,11 +61,22 @@ def set_flag(workspace: Workspace, actor: Any, key: str, enabled: bool, reason: 
     state = "on" if enabled else "off"
     audit.record(workspace, actor, "readiness.flag", f"{FLAGS_BY_KEY[key].label} turned {state}"
                  + (f": {reason}" if reason else ""), target=row, details={"flag": key, "enabled": enabled})
-    if key == "discard_unreviewed_imports" and enabled:
-        from pagetojob.taxonomy.importer import discard_unreviewed
-
-        discard_unreviewed(workspace, actor)
+    if enabled:
+        for callback in _ON_ENABLED.get(key, []):
+            callback(workspace, actor)
     return row
+
+
+# What a kill switch does when turned on, registered by the app that owns that work (from AppConfig.ready()).
+_ON_ENABLED: dict[str, list[Callable[[Workspace, Any], Any]]] = {}
+
+
+def on_flag_enabled(key: str, callback: Callable[[Workspace, Any], Any]) -> None:
+    if key not in FLAGS_BY_KEY:
+        raise KeyError(f"Unknown feature flag {key!r}")
+    callbacks = _ON_ENABLED.setdefault(key, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
 
 
 def record_live_evidence(workspace: Workspace, capability: str, detail: str, environment: str) -> LiveEvidence:

@@ -117,7 +117,7 @@ def _connection_gates(workspace: Workspace) -> list[GateState]:
                                     record.recorded_at if record else None))
         elif gate.key == "sync_worker":
             beat = worker.latest_heartbeat()
-            alive = beat is not None and worker.worker_is_alive()
+            alive = worker.is_fresh(beat)
             detail = (f"Last heartbeat {beat.last_beat_at:%Y-%m-%d %H:%M:%S} UTC from {beat.hostname}."
                       if beat else "No worker has ever written a heartbeat: start `pagetojob worker`.")
             if beat and not alive:

@@ -14,8 +14,7 @@ from pagetojob.sites import bindings, coverage, suggestions
 from pagetojob.sites.models import Binding, BindingStatus, Page
 
 PAGE_SIZE = 50
-DEFAULT_ACCEPT_SCORE = 0.8
-HIGH_SCORE = 0.8
+HIGH_SCORE = 0.8  # "high confidence", and the score bulk accept starts from
 
 
 def _plural(count: int, word: str) -> str:
@@ -54,7 +53,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sites/suggestions.html", {
         "nav_section": "suggestions", "rows": rows, "page_obj": page_obj, "counts": counts,
         "min_score": request.GET.get("min_score", ""), "query": f"min_score={min_score}" if min_score else "",
-        "accept_score": DEFAULT_ACCEPT_SCORE, "high_score": round(100 * HIGH_SCORE),
+        "accept_score": HIGH_SCORE, "high_score": round(100 * HIGH_SCORE),
         "threshold": round(100 * suggestions.CONFIDENCE_THRESHOLD),
         "can_edit": can(request.membership, Can.EDIT_MAP), "can_approve": can(request.membership, Can.APPROVE_MAP),
     })

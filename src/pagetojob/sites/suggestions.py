@@ -83,7 +83,9 @@ class Catalogue:
         self.unit_concepts = {unit.pk: name_concepts(unit.name) for unit in units}
         self.job_types: list[tuple[JobType, dict[str, float]]] = []
         self.allowed: dict[int, list[BusinessUnit]] = {}
+        self.unit_ids: dict[int, set[int]] = {}  # every unit each active job type is allowed in, active or not
         for job_type in JobType.objects.filter(workspace=workspace, active=True).prefetch_related("business_units"):
+            self.unit_ids[job_type.pk] = {unit.pk for unit in job_type.business_units.all()}
             concepts = name_concepts(job_type.name)
             if concepts:
                 self.job_types.append((job_type, concepts))
@@ -95,6 +97,12 @@ class Catalogue:
         self.services = [(s, name_concepts(s.name), name_concepts(s.category, code=s.code))
                          for s in PricebookService.objects.filter(workspace=workspace, active=True)]
         self.memberships = list(MembershipType.objects.filter(workspace=workspace, active=True))
+
+    def allows(self, job_type: JobType, unit: BusinessUnit) -> bool:
+        """Whether a job type may be booked in a unit, without a query for the catalogue's job types."""
+        if job_type.pk in self.unit_ids:
+            return unit.pk in self.unit_ids[job_type.pk]
+        return job_type.business_units.filter(pk=unit.pk).exists()
 
     def rank(self, text: PageText, allowed_in: BusinessUnit | None = None) -> list[Ranked]:
         ranked = []
@@ -238,7 +246,9 @@ def suggest_for_workspace(workspace: Workspace, actor: Any, page_ids: Iterable[i
     now = clock.now()
     with transaction.atomic():
         queryset = eligible(workspace, page_ids).select_for_update(of=("self",))
-        for binding in queryset.select_related("page", "page__site", "business_unit").order_by("page__path"):
+        rows = (queryset.select_related("page", "page__site", "business_unit", "job_type")
+                .prefetch_related("zones", "pricebook_services").order_by("page__path"))
+        for binding in rows:
             counts["considered"] += 1
             unit = binding.business_unit if binding.business_unit and binding.business_unit.active else None
             suggestion = suggest_for_page(binding.page, catalogue, brands.get(binding.page.site_id, []), unit)
@@ -248,7 +258,7 @@ def suggest_for_workspace(workspace: Workspace, actor: Any, page_ids: Iterable[i
             if suggestion.score < threshold:
                 counts["below_threshold"] += 1
                 continue
-            filled = _fill(binding, suggestion)
+            filled = _fill(binding, suggestion, catalogue)
             if not filled:
                 counts["no_match"] += 1
                 continue
@@ -268,7 +278,7 @@ def suggest_for_workspace(workspace: Workspace, actor: Any, page_ids: Iterable[i
     return counts
 
 
-def _fill(binding: Binding, suggestion: PageSuggestion) -> set[str]:
+def _fill(binding: Binding, suggestion: PageSuggestion, catalogue: Catalogue) -> set[str]:
     """Set the suggested objects on the binding's empty fields; returns the fields that were filled."""
     filled: set[str] = set()
     if suggestion.job_type and binding.job_type_id is None:
@@ -277,8 +287,7 @@ def _fill(binding: Binding, suggestion: PageSuggestion) -> set[str]:
     if suggestion.business_unit and binding.business_unit_id is None:
         binding.business_unit = suggestion.business_unit
         filled.add("business_unit")
-    if binding.job_type and binding.business_unit and not binding.job_type.business_units.filter(
-            pk=binding.business_unit.pk).exists():
+    if binding.job_type and binding.business_unit and not catalogue.allows(binding.job_type, binding.business_unit):
         binding.job_type = None  # never suggest a job type outside its business unit
         filled.discard("job_type")
     if suggestion.membership_type and binding.membership_type_id is None:
@@ -286,7 +295,7 @@ def _fill(binding: Binding, suggestion: PageSuggestion) -> set[str]:
         filled.add("membership_type")
     for name in ("zones", "pricebook_services"):
         objects = getattr(suggestion, name)
-        if objects and not getattr(binding, name).exists():
+        if objects and not getattr(binding, name).all():  # prefetched: no query per page
             getattr(binding, name).set(objects)
             filled.add(name)
     return filled

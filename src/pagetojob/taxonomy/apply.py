@@ -23,10 +23,12 @@ from pagetojob.taxonomy.models import (
     JobType,
     MembershipType,
     Source,
+    ZoneState,
 )
 from pagetojob.taxonomy.normalize import name_key
 
 PLAIN_SKIP = {"business_units", "membership_type"}
+AFFECTING_STATES = (ZoneState.PAUSED, ZoneState.EMERGENCY_ONLY)  # zone states whose bindings need review
 AFFECTED_LIMIT = 200
 
 
@@ -94,7 +96,7 @@ def apply_batch(batch: ImportBatch, actor: Any) -> dict:
                                 "updated" if candidate.kind == CandidateKind.CHANGED else "unchanged"] += 1
                     item.last_seen_at = now
                     item.source = Source.CSV_IMPORT
-                    if not item.active or getattr(item, "state", "active") in ("paused", "emergency_only"):
+                    if not item.active or getattr(item, "state", ZoneState.ACTIVE) in AFFECTING_STATES:
                         touched_inactive.append(item.pk)
                 model._default_manager.bulk_update(list(targets.values()), sorted(changed_fields), batch_size=500)
                 if family == "job-types":

@@ -86,7 +86,6 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
             kind=kind, decision=decision, totals=totals, q=request.GET.get("q", ""),
             safe_count=importer.safe_candidates(batch).exclude(decision=Decision.ACCEPTED).count(),
             query="&".join(f"{k}={v}" for k, v in (("kind", kind), ("decision", decision)) if v),
-            field_labels=FIELD_LABELS,
         )
     return render(request, "taxonomy/import_batch.html", context)
 

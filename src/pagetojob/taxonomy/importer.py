@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from pagetojob.accounts import audit
 from pagetojob.accounts.models import Workspace
 from pagetojob.core import clock, queue
+from pagetojob.core.models import WorkState
 from pagetojob.taxonomy import readers
 from pagetojob.taxonomy.columns import FIELD_LABELS, detect_mapping, fields_for, is_header_for, likely_family
 from pagetojob.taxonomy.families import BY_KEY
@@ -91,7 +92,7 @@ def create_batch(workspace: Workspace, actor: Any, family: str, file_name: str, 
         workspace=workspace, family=family, file_name=file_name[:255], file_size=size, stored_path=str(stored),
         file_format=shape.file_format, encoding=shape.encoding, delimiter=shape.delimiter,
         header_row=shape.header_row, detected_columns=headers, column_mapping=mapping,
-        status=BatchStatus.MAPPING, run_after=clock.now(), work_state="cancelled",
+        status=BatchStatus.MAPPING, run_after=clock.now(), work_state=WorkState.PARKED,
         rows_estimate=_estimate_rows(stored, shape), uploaded_by=actor if getattr(actor, "pk", None) else None,
         counts={"sample": shape.sample or []},
     )
@@ -144,7 +145,7 @@ def confirm_mapping(batch: ImportBatch, actor: Any, mapping: dict[str, str]) -> 
     batch.column_mapping = clean
     batch.status = BatchStatus.READING
     batch.phase = "read"
-    batch.work_state = "queued"
+    batch.work_state = WorkState.QUEUED
     batch.run_after = clock.now()
     batch.save()
     audit.record(batch.workspace, actor, "import.columns", f"Confirmed the columns of {batch.file_name}",
@@ -407,7 +408,8 @@ def queue_apply(batch: ImportBatch, actor: Any) -> ImportBatch:
     if not batch.candidates.filter(decision=Decision.ACCEPTED).exists():
         raise ImportFileError("Accept at least one row before applying.")
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.APPLYING, phase="apply", applied_by=actor, work_state="queued", run_after=clock.now())
+        status=BatchStatus.APPLYING, phase="apply", applied_by=actor, work_state=WorkState.QUEUED,
+        run_after=clock.now())
     batch.refresh_from_db()
     return batch
 
@@ -415,7 +417,7 @@ def queue_apply(batch: ImportBatch, actor: Any) -> ImportBatch:
 def discard(batch: ImportBatch, actor: Any, reason: str = "") -> None:
     if batch.status in (BatchStatus.APPLIED, BatchStatus.APPLYING):
         raise ImportFileError("An applied import cannot be discarded.")
-    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DISCARDED, work_state="cancelled")
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DISCARDED, work_state=WorkState.CANCELLED)
     ImportCandidate.objects.filter(batch=batch).delete()
     Path(batch.stored_path).unlink(missing_ok=True)
     audit.record(batch.workspace, actor, "import.discard", f"Discarded the import of {batch.file_name}"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from pagetojob.accounts.templatetags.audit_tags import audit_value
 from pagetojob.taxonomy.columns import FIELD_LABELS
 
 register = template.Library()
@@ -17,8 +18,4 @@ def import_value(value, field: str = "") -> str:
     """A candidate's value as a reviewer reads it."""
     if field == "active" or isinstance(value, bool):
         return "active" if value else "inactive"
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+    return audit_value(value)
