@@ -149,6 +149,8 @@ if EMBEDDED:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "pagetojob.sqlite3",
+            # Each web thread keeps its connection instead of opening one (and re-running the pragmas) per request.
+            "CONN_MAX_AGE": int(env("PAGETOJOB_DB_CONN_MAX_AGE", "60")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 25,

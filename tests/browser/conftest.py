@@ -74,9 +74,15 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo server's data directory (its SQLite database lives here)."""
+    return tmp_path_factory.mktemp("pagetojob-demo-data")
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_data_dir: Path, chromium_path: str) -> Iterator[str]:
     """`python -m pagetojob demo` on a free port with a fresh data directory; yields its base URL."""
-    data_dir = tmp_path_factory.mktemp("pagetojob-demo-data")
+    data_dir = demo_data_dir
     log_path = data_dir.parent / "demo-server.log"
     port = _free_port()
     env = dict(os.environ)

@@ -7,9 +7,12 @@ and postMessage cross a real origin boundary. Each test submits with its own vis
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -66,14 +69,20 @@ def open_request(app, name: str):
     return app
 
 
-def test_the_embed_on_another_origin_stores_utms_and_click_ids(app, new_context, host_site):
+def allow_origin(app, origin: str) -> None:
+    """Add the host site to the origins allowed to frame the form, as a contractor would."""
     app.goto(f"/w/{PRIMARY}/website-form/")
     snippet = app.get_by_label("Snippet to copy")
     expect(snippet).to_have_value(re.compile(r'<script src="http://127\.0\.0\.1:\d+/embed\.js" data-site='))
     origins = app.get_by_label("Allowed origins")
-    origins.fill((origins.input_value() + "\n" + host_site).strip())
-    app.get_by_role("button", name="Save settings").click()
-    expect(app.locator("ul.messages li")).to_contain_text("Website form settings saved.")
+    if origin not in origins.input_value().split():
+        origins.fill((origins.input_value() + "\n" + origin).strip())
+        app.get_by_role("button", name="Save settings").click()
+        expect(app.locator("ul.messages li")).to_contain_text("Website form settings saved.")
+
+
+def test_the_embed_on_another_origin_stores_utms_and_click_ids(app, new_context, host_site):
+    allow_origin(app, host_site)
 
     visitor = new_context().new_page()
     visitor.goto(f"{host_site}/ac-repair?utm_source=google&utm_campaign=Summer%20AC%20Demand&gclid=abc")
@@ -174,3 +183,85 @@ def test_axe_finds_no_serious_or_critical_violations(new_context):
                    if violation["impact"] in ("serious", "critical")]
         assert not serious, f"{state}: " + "; ".join(
             f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in serious)
+
+
+@contextmanager
+def always_after_hours(data_dir: Path) -> Iterator[None]:
+    """Make the demo's clock irrelevant: business hours off, the after-hours emergency rule on all day.
+
+    The demo server reads its rules on every request, so editing its database is enough; the original
+    rows come back afterwards for the other tests.
+    """
+    database = sqlite3.connect(data_dir / "pagetojob.sqlite3", timeout=30)
+    saved = database.execute("SELECT id, active, weekdays, starts_at, ends_at FROM sites_capacityrule "
+                             "WHERE kind IN ('business_hours', 'after_hours_emergency')").fetchall()
+    try:
+        with database:
+            database.execute("UPDATE sites_capacityrule SET active = 0 WHERE kind = 'business_hours'")
+            database.execute("UPDATE sites_capacityrule SET weekdays = '[]', starts_at = NULL, ends_at = NULL "
+                             "WHERE kind = 'after_hours_emergency'")
+        yield
+    finally:
+        with database:
+            database.executemany("UPDATE sites_capacityrule SET active = ?, weekdays = ?, starts_at = ?, ends_at = ? "
+                                 "WHERE id = ?", [(*row[1:], row[0]) for row in saved])
+        database.close()
+
+
+def test_after_hours_an_hvac_page_says_call_now_and_still_takes_requests(new_context, demo_data_dir):
+    with always_after_hours(demo_data_dir):
+        page = new_context().new_page()
+        page.goto(f"/f/{PRIMARY}/?page_url={EMERGENCY_PAGE}")
+        cta = page.locator("#cta")
+        expect(cta.locator(".cta-primary")).to_have_text("Call now")
+        expect(cta.get_by_role("link", name="Call (602) 555-0148")).to_have_attribute("href", "tel:6025550148")
+        expect(cta).to_contain_text("Request the next available appointment — use the form below.")
+        screenshot(page, "hosted_form_after_hours")
+        fill_visitor(page, "After Hours Visitor")
+        page.get_by_label("Emergency — as soon as possible").check()
+        page.wait_for_timeout(MIN_FILL_MS)
+        page.get_by_role("button", name="Send my request").click()
+        expect(page.get_by_role("heading", name="Thanks — we've received your request")).to_be_visible()
+
+
+def test_the_visitors_zip_changes_the_call_to_action_for_paused_and_emergency_only_zones(new_context):
+    page = new_context().new_page()
+    page.goto(f"/f/{PRIMARY}/?page_url={EMERGENCY_PAGE}")
+    page.get_by_label("ZIP code").fill("85142")  # Queen Creek: paused
+    expect(page.locator("#zip-answer")).to_contain_text("We're not booking new work in 85142 right now")
+    cta = page.locator("#cta")
+    expect(cta.locator(".cta-primary")).to_have_text("We're not scheduling in Queen Creek or San Tan Valley right now")
+    expect(cta.get_by_role("link", name="Call (602) 555-0148")).to_be_visible()
+    page.get_by_label("ZIP code").fill("85326")  # Buckeye: emergencies only
+    expect(cta.locator(".cta-primary")).to_have_text("Emergency service only — call now")
+    expect(cta.get_by_role("link", name="Call (602) 555-0148")).to_be_visible()
+    expect(page.locator("#booking-form")).to_be_visible()  # the request is still taken and stored
+
+
+def test_the_phone_first_kill_switch_replaces_every_form_with_the_call_button(app, new_context, host_site):
+    def switch(to: str) -> None:
+        app.goto(f"/w/{PRIMARY}/readiness/")
+        row = app.locator("#feature-flags tr", has_text="Phone-first CTA")
+        row.get_by_label("Reason").fill("Browser test")
+        row.get_by_role("button", name=f"Turn {to}").click()
+        expect(app.locator("#feature-flags tr", has_text="Phone-first CTA").locator(".badge")).to_have_text(to)
+
+    allow_origin(app, host_site)
+    switch("on")
+    try:
+        visitor = new_context().new_page()
+        for url in (f"/f/{PRIMARY}/", f"/f/{PRIMARY}/?page_url={EMERGENCY_PAGE}"):
+            visitor.goto(url)
+            expect(visitor.get_by_role("heading", name="Call us to book")).to_be_visible()
+            expect(visitor.locator("#booking-form")).to_have_count(0)
+            expect(visitor.get_by_role("link", name="Call (602) 555-0148").first).to_be_visible()
+        screenshot(visitor, "hosted_form_phone_first")
+        host = new_context().new_page()
+        host.goto(f"{host_site}/ac-repair")
+        frame = host.frame_locator("iframe[title='Request service']")
+        expect(frame.get_by_role("heading", name="Call us to book")).to_be_visible()
+        expect(frame.locator("#booking-form")).to_have_count(0)
+    finally:
+        switch("off")
+    visitor.goto(f"/f/{PRIMARY}/")
+    expect(visitor.locator("#booking-form")).to_be_visible()

@@ -129,3 +129,25 @@ def test_unknown_site_and_bad_json(world, client):
     IntakeSettings.objects.create(site=world.page.site)
     response = client.post(URL, "not json", content_type="application/json")
     assert response.status_code == 400 and response.json()["errors"]["body"] == "Send the request as JSON."
+
+
+@pytest.mark.django_db
+def test_the_zip_check_answers_with_the_call_to_action_for_the_visitors_zone(world, site, client):
+    from pagetojob.taxonomy.models import Zone, ZoneState
+
+    Zone.objects.create(workspace=world.workspace, st_id=991, name="East Valley", zips=["85142"],
+                        state=ZoneState.PAUSED)
+    Zone.objects.create(workspace=world.workspace, st_id=992, name="West Valley", zips=["85326"],
+                        state=ZoneState.EMERGENCY_ONLY)
+    page_url = "https://acme.test/ac-repair"
+    paused = client.get("/api/v1/intake/acme/zones", {"zip": "85142", "page_url": page_url}).json()
+    assert paused["state"] == "paused" and paused["served"] is False
+    assert paused["cta"]["mode"] == "paused" and paused["cta"]["show_form"] is True
+    emergency = client.get("/api/v1/intake/acme/zones", {"zip": "85326", "page_url": page_url}).json()
+    assert emergency["state"] == "emergency_only" and emergency["cta"]["mode"] == "call_now"
+    served = client.get("/api/v1/intake/acme/zones", {"zip": "85004", "page_url": page_url}).json()
+    assert served["served"] is True and served["cta"]["mode"] not in ("paused", "call_now")
+    # A paused ZIP is still a request the office hears about, stored with the zone's state.
+    response = post(client, payload(address={"street": "9 Elm", "city": "Queen Creek", "state": "AZ", "zip": "85142"}))
+    assert response.status_code == 201
+    assert BookingRequest.objects.get().zone_state == ZoneState.PAUSED

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from pagetojob.accounts.models import OutboundEmail, Workspace
-from pagetojob.core import clock, queue
+from pagetojob.core import clock, fastsql, queue
 
 log = logging.getLogger("pagetojob.mail")
 
@@ -29,12 +29,10 @@ def enqueue(kind: str, to: str, subject: str, body: str, workspace: Workspace | 
 
 def enqueue_many(kind: str, recipients: list[str], subject: str, body: str,
                  workspace: Workspace | None = None) -> list[OutboundEmail]:
-    """One email per recipient in one INSERT (the intake path is latency-sensitive)."""
+    """One email per distinct recipient, all in one INSERT (the intake path is latency-sensitive)."""
     now = clock.now()
-    return OutboundEmail.objects.bulk_create([
-        OutboundEmail(workspace=workspace, kind=kind, to=to, subject=subject, body=body, run_after=now)
-        for to in recipients
-    ])
+    return fastsql.insert_many([OutboundEmail(workspace=workspace, kind=kind, to=to, subject=subject, body=body,
+                                              run_after=now) for to in dict.fromkeys(recipients)], match="to")
 
 
 def deliver(email: OutboundEmail) -> None:

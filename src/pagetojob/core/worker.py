@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
 
-from pagetojob.core import clock, queue
+from pagetojob.core import clock, fastsql, queue
 from pagetojob.core.models import WorkerHeartbeat, WorkItem
 
 log = logging.getLogger("pagetojob.worker")
@@ -61,7 +61,9 @@ def beat(worker_id: str, started_at: datetime, processed: int) -> None:
 
 
 def latest_heartbeat() -> WorkerHeartbeat | None:
-    return WorkerHeartbeat.objects.order_by("-last_beat_at").first()
+    # Readiness asks this on every booking request: one statement, no queryset to compile.
+    rows = fastsql.select(WorkerHeartbeat, tail="ORDER BY last_beat_at DESC LIMIT 1")
+    return rows[0] if rows else None
 
 
 def is_fresh(beat_row: WorkerHeartbeat | None, at: datetime | None = None) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pagetojob.core import clock
+from pagetojob.core import clock, fastsql
 from pagetojob.core.models import WorkState
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
 from pagetojob.readiness.evaluate import tenant_access
@@ -23,10 +23,10 @@ def create_handoff_draft(booking_request, access=None) -> SyncJob:
         state = SyncState.HELD
         reason = "; ".join(f"{gate.label}: {gate.detail}" for gate in access.missing) or access.status
         customer = "Received; the office has been emailed and will follow up."
-    return SyncJob.objects.create(
+    return fastsql.insert(SyncJob(
         workspace=booking_request.workspace, kind=SyncKind.BOOKING_HANDOFF, state=state,
-        booking_request=booking_request, page=booking_request.page,
+        booking_request=booking_request, page_id=booking_request.page_id,
         binding_snapshot=booking_request.binding_snapshot, idempotency_key=booking_request.idempotency_key,
         held_reason=reason[:500], customer_status=customer, created_at=clock.now(), run_after=clock.now(),
         work_state=WorkState.PARKED,  # not claimable: the sending worker arrives with the handoff capability
-    )
+    ))

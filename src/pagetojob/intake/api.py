@@ -6,11 +6,13 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.db import connection
+from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router
 
-from pagetojob.intake import abuse, submissions
+from pagetojob.accounts.models import Workspace
+from pagetojob.core import fastsql
+from pagetojob.intake import abuse, lookup, submissions
 from pagetojob.intake.models import RequestStatus
 from pagetojob.intake.validation import ZIP, SubmissionInvalid
 from pagetojob.sites.models import Site
@@ -21,8 +23,18 @@ MAX_BODY_BYTES = 32 * 1024
 
 
 def public_site(site_key: str) -> Site:
-    """The site a public form or API call names; site keys are unique across workspaces."""
-    return get_object_or_404(Site.objects.select_related("workspace"), key=site_key)
+    """The site a public form or API call names; site keys are unique across workspaces.
+
+    Two single-table statements rather than a joined ORM query: every public submission starts here.
+    """
+    quote = connection.ops.quote_name
+    sites = fastsql.select(Site, f"{quote('key')} = %s", [site_key])
+    if not sites:
+        raise Http404("No site with this key.")
+    site = sites[0]
+    workspaces = fastsql.select(Workspace, "id = %s", [site.workspace_id])
+    site.workspace = workspaces[0]
+    return site
 
 
 def client_ip_hash(request: HttpRequest) -> str:
@@ -69,16 +81,24 @@ ZONE_ANSWERS = {
 
 
 @router.get("/intake/{site_key}/zones", auth=None, url_name="intake-zone-check")
-def zone_check(request: HttpRequest, site_key: str, zip: str = ""):
+def zone_check(request: HttpRequest, site_key: str, zip: str = "", page_url: str = ""):
+    """What the form tells a visitor about their ZIP, and the call to action their zone calls for."""
+    from pagetojob.intake.form_views import page_cta
+
     site = public_site(site_key)
     code = zip.strip()[:10]
     if not ZIP.match(code):
         return JsonResponse({"valid": False, "served": False, "message": "Enter a 5-digit ZIP code."})
-    zone = submissions.zone_for_zip(site.workspace_id, code[:5])
+    zone = lookup.zone_for_zip(site.workspace_id, code[:5])
+    page = submissions.find_page(site, page_url[:2000]) if page_url else None
     if zone is None:
-        return JsonResponse({"valid": True, "served": False, "state": "outside",
-                             "message": f"We don't serve {code[:5]} yet. You can still send your request, or call "
-                                        "us."})
-    served, message = ZONE_ANSWERS.get(zone.state, (True, "We serve {zip}."))
-    return JsonResponse({"valid": True, "served": served, "state": zone.state, "zone": zone.name,
-                         "message": message.format(zip=code[:5])})
+        answer = {"valid": True, "served": False, "state": "outside",
+                  "message": f"We don't serve {code[:5]} yet. You can still send your request, or call us."}
+    else:
+        served, message = ZONE_ANSWERS.get(zone.state, (True, "We serve {zip}."))
+        answer = {"valid": True, "served": served, "state": zone.state, "zone": zone.name,
+                  "message": message.format(zip=code[:5])}
+    cta = page_cta(site, page, zone_state=zone.state if zone else None)
+    answer["cta"] = {"mode": cta.mode, "primary": cta.primary, "secondary": cta.secondary, "phone": cta.phone,
+                     "tel": cta.tel, "show_form": cta.show_form}
+    return JsonResponse(answer)

@@ -18,7 +18,7 @@ from pagetojob.intake.api import public_site
 from pagetojob.intake.models import CustomerType, IntakeSettings, TimeWindow, Urgency
 from pagetojob.intake.submissions import find_page
 from pagetojob.readiness.evaluate import flag_enabled
-from pagetojob.sites.capacity import choose_cta
+from pagetojob.sites.capacity import Cta, choose_cta
 from pagetojob.sites.models import CapacityRule, Page, Site
 from pagetojob.taxonomy.models import JobType
 
@@ -51,6 +51,16 @@ def service_options(site: Site, page: Page | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def page_cta(site: Site, page: Page | None, zone_state: str | None = None) -> Cta:
+    """The call to action for a page now, and once the visitor's ZIP is known, for their zone."""
+    workspace = site.workspace
+    binding = getattr(page, "binding", None) if page is not None else None
+    return choose_cta(binding, CapacityRule.objects.filter(workspace=workspace, active=True),
+                      clock.now().astimezone(ZoneInfo(workspace.time_zone or "America/Phoenix")),
+                      zone_state=zone_state, phone_first=flag_enabled(workspace, "phone_first_cta"),
+                      scheduler_disabled=flag_enabled(workspace, "disable_scheduler_embed"),
+                      phone=site.phone or workspace.phone)
+
 
 @require_GET
 @xframe_options_exempt
@@ -65,12 +75,7 @@ def hosted_form(request: HttpRequest, site_key: str, page_id: int | None = None)
         page = find_page(site, page_url) if origin_of(page_url) else None
         page_url = page_url if origin_of(page_url) else ""
     intake = IntakeSettings.for_site(site)
-    binding = getattr(page, "binding", None) if page is not None else None
-    cta = choose_cta(binding, CapacityRule.objects.filter(workspace=workspace, active=True),
-                     clock.now().astimezone(ZoneInfo(workspace.time_zone or "America/Phoenix")),
-                     phone_first=flag_enabled(workspace, "phone_first_cta"),
-                     scheduler_disabled=flag_enabled(workspace, "disable_scheduler_embed"),
-                     phone=site.phone or workspace.phone)
+    cta = page_cta(site, page)
     origins = allowed_origins(site, intake)
     host_origin = origin_of(request.GET.get("host", ""))
     config = {

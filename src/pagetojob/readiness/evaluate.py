@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Model
 
 from pagetojob.accounts.models import Workspace
-from pagetojob.core import worker
+from pagetojob.core import fastsql, worker
 from pagetojob.readiness.catalog import (
     CAPABILITIES,
     CAPABILITIES_BY_KEY,
@@ -22,6 +23,8 @@ from pagetojob.readiness.catalog import (
     scope_family,
 )
 from pagetojob.readiness.models import FeatureFlag, GateRecord, LiveEvidence, ModuleAnswer, ModuleOwnership
+
+M = TypeVar("M", bound=Model)
 
 
 class Status:
@@ -80,10 +83,15 @@ class TenantAccessDenied(Exception):
         self.state = state
 
 
+def _rows(model: type[M], where: str, params: list) -> list[M]:
+    """A workspace's few rows of one readiness table; read on every booking request, so kept to one statement."""
+    return fastsql.select(model, where, params)
+
+
 def _connection_gates(workspace: Workspace) -> list[GateState]:
     records = {
         (record.workspace_id, record.gate): record
-        for record in GateRecord.objects.filter(Q(workspace=workspace) | Q(workspace__isnull=True))
+        for record in _rows(GateRecord, "workspace_id = %s OR workspace_id IS NULL", [workspace.pk])
     }
     states: list[GateState] = []
     for gate in CONNECTION_GATES:
@@ -128,7 +136,7 @@ def _connection_gates(workspace: Workspace) -> list[GateState]:
 
 
 def _module_gates(workspace: Workspace) -> list[GateState]:
-    answers = {row.module: row for row in ModuleOwnership.objects.filter(workspace=workspace)}
+    answers = {row.module: row for row in _rows(ModuleOwnership, "workspace_id = %s", [workspace.pk])}
     states = []
     for module in MODULES:
         row = answers.get(module.key)
@@ -155,31 +163,40 @@ def _flags(workspace: Workspace) -> list[dict]:
     ]
 
 
+def _enabled_flags(workspace: Workspace) -> set[str]:
+    return {row.key for row in _rows(FeatureFlag, "workspace_id = %s", [workspace.pk]) if row.enabled}
+
+
+def _evidence(workspace: Workspace) -> dict[str, LiveEvidence]:
+    return {row.capability: row for row in _rows(LiveEvidence, "workspace_id = %s", [workspace.pk])}
+
+
+def _capability_state(capability: Capability, gate_by_key: dict[str, GateState],
+                      module_by_key: dict[str, GateState], enabled_flags: set[str],
+                      evidence: dict[str, LiveEvidence]) -> CapabilityState:
+    if not capability.touches_tenant:
+        return CapabilityState(capability, Status.MANUAL_READY)
+    missing = [gate_by_key[key] for key in capability.gates if not gate_by_key[key].satisfied]
+    missing += [module_by_key[key] for key in capability.modules if not module_by_key[key].satisfied]
+    for key in capability.kill_switches:
+        if key in enabled_flags:
+            flag = FLAGS_BY_KEY[key]
+            missing.append(GateState(key, flag.label, False, Status.BLOCKED, f"Kill switch on: {flag.explains}"))
+    if missing:
+        status = next(level for level in SEVERITY if any(gate.status == level for gate in missing))
+    else:
+        status = Status.LIVE if capability.key in evidence else Status.LIVE_READY
+    return CapabilityState(capability, status, missing, evidence.get(capability.key))
+
+
 def evaluate(workspace: Workspace) -> Readiness:
-    gates = _connection_gates(workspace)
-    modules = _module_gates(workspace)
+    gate_by_key = {gate.key: gate for gate in _connection_gates(workspace)}
+    module_by_key = {module.key: module for module in _module_gates(workspace)}
     flags = _flags(workspace)
     enabled_flags = {entry["flag"].key for entry in flags if entry["enabled"]}
-    evidence = {row.capability: row for row in LiveEvidence.objects.filter(workspace=workspace)}
-    gate_by_key = {gate.key: gate for gate in gates}
-    module_by_key = {module.key: module for module in modules}
-
-    capabilities = []
-    for capability in CAPABILITIES:
-        if not capability.touches_tenant:
-            capabilities.append(CapabilityState(capability, Status.MANUAL_READY))
-            continue
-        missing = [gate_by_key[key] for key in capability.gates if not gate_by_key[key].satisfied]
-        missing += [module_by_key[key] for key in capability.modules if not module_by_key[key].satisfied]
-        for key in capability.kill_switches:
-            if key in enabled_flags:
-                flag = FLAGS_BY_KEY[key]
-                missing.append(GateState(key, flag.label, False, Status.BLOCKED, f"Kill switch on: {flag.explains}"))
-        if missing:
-            status = next(level for level in SEVERITY if any(gate.status == level for gate in missing))
-        else:
-            status = Status.LIVE if capability.key in evidence else Status.LIVE_READY
-        capabilities.append(CapabilityState(capability, status, missing, evidence.get(capability.key)))
+    evidence = _evidence(workspace)
+    capabilities = [_capability_state(capability, gate_by_key, module_by_key, enabled_flags, evidence)
+                    for capability in CAPABILITIES]
 
     families = []
     for key, label, prefix in SCOPE_FAMILIES:
@@ -189,14 +206,20 @@ def evaluate(workspace: Workspace) -> Readiness:
             if scopes:
                 uses.append({"capability": capability, "scopes": scopes})
         families.append({"key": key, "label": label, "prefix": prefix, "uses": uses})
-    return Readiness(gates, modules, flags, capabilities, families)
+    return Readiness(list(gate_by_key.values()), list(module_by_key.values()), flags, capabilities, families)
 
 
 def tenant_access(workspace: Workspace, capability_key: str) -> CapabilityState:
     """The one question before touching a tenant: may `capability_key` do so now, and if not, why?"""
     if capability_key not in CAPABILITIES_BY_KEY:
         raise KeyError(f"Unknown capability {capability_key!r}")
-    return evaluate(workspace).capability(capability_key)
+    capability = CAPABILITIES_BY_KEY[capability_key]
+    if not capability.touches_tenant:
+        return CapabilityState(capability, Status.MANUAL_READY)
+    gate_by_key = {gate.key: gate for gate in _connection_gates(workspace)}
+    module_by_key = {module.key: module for module in _module_gates(workspace)}
+    return _capability_state(capability, gate_by_key, module_by_key, _enabled_flags(workspace),
+                             _evidence(workspace))
 
 
 def require_tenant_access(workspace: Workspace, capability_key: str) -> CapabilityState:

@@ -73,17 +73,56 @@
     toParent({ type: "pagetojob:ready" });
   }
 
+  // A paused or emergency-only zone changes what the visitor is asked to do; built from text, never markup.
+  function renderCta(cta) {
+    var section = document.getElementById("cta");
+    if (!section) return;
+    var callFirst = cta.mode === "call_now" || cta.mode === "paused";
+    section.className = "cta cta-" + cta.mode;
+    section.textContent = "";
+    var primary = document.createElement("p");
+    primary.className = "cta-primary";
+    primary.id = "cta-primary";
+    primary.textContent = cta.primary;
+    section.appendChild(primary);
+    function callLink(text, className) {
+      var link = document.createElement("a");
+      link.href = cta.tel;
+      link.textContent = text;
+      if (className) link.className = className;
+      return link;
+    }
+    function line(text) {
+      var node = document.createElement("p");
+      node.className = "cta-secondary";
+      if (text) node.textContent = text;
+      section.appendChild(node);
+      return node;
+    }
+    if (callFirst) {
+      if (cta.tel) section.appendChild(callLink("Call " + cta.phone, "btn btn-call"));
+      if (cta.secondary) line(cta.secondary + " — use the form below.");
+    } else {
+      if (cta.secondary) line(cta.secondary);
+      if (cta.tel) {
+        var talk = line("Prefer to talk? ");
+        talk.appendChild(callLink("Call " + cta.phone));
+      }
+    }
+  }
+
   // The ZIP answer comes as soon as five digits are typed.
   var lastZip = "";
   document.getElementById("zip").addEventListener("input", function (event) {
     var zip = event.target.value.trim().slice(0, 5);
     if (!/^\d{5}$/.test(zip) || zip === lastZip) return;
     lastZip = zip;
-    fetch(config.zonesUrl + "?zip=" + encodeURIComponent(zip), { headers: { Accept: "application/json" } })
+    fetch(config.zonesUrl + "?zip=" + encodeURIComponent(zip) + "&page_url=" + encodeURIComponent(config.pageUrl || ""), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         zipAnswer.textContent = answer.message || "";
         zipAnswer.className = "zip-answer " + (answer.served ? "served" : "not-served");
+        if (answer.cta) renderCta(answer.cta);
         postHeight();
       })
       .catch(function () { zipAnswer.textContent = ""; });
