@@ -10,6 +10,7 @@ from pagetojob.api import api
 from pagetojob.core.views import healthz
 from pagetojob.dashboard.views import dashboard
 from pagetojob.intake import form_views as intake_form_views
+from pagetojob.intake import scheduling_views as intake_scheduling_views
 from pagetojob.intake import settings_views as intake_settings_views
 from pagetojob.intake import views as intake_views
 from pagetojob.readiness import views as readiness_views
@@ -45,6 +46,7 @@ workspace_patterns = [
     path("requests/<int:request_id>/", intake_views.request_detail, name="booking-request"),
     path("requests/<int:request_id>/status/", intake_views.request_status, name="booking-request-status"),
     path("website-form/", intake_settings_views.website_form, name="website-form"),
+    path("scheduling-pro/", intake_scheduling_views.scheduling_pro, name="scheduling-pro"),
     path("readiness/", readiness_views.readiness_page, name="readiness"),
     path("readiness/module/", readiness_views.save_module, name="readiness-module"),
     path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),

@@ -80,6 +80,8 @@ ROUTES: list[Route] = [
     Route("website-form"),
     Route("website-form", "post", data=lambda w, own: {"allowed_origins": "https://spy.example",
                                                        "consent_sms_text": "x", "consent_email_text": "y"}),
+    Route("scheduling-pro"),
+    Route("scheduling-pro", "post", data=lambda w, own: {"scheduler_id": "spy-sched", "name": "Spy"}),
     Route("readiness"),
     Route("readiness-module", "post", data=lambda w, own: {"module": "scheduling_pro", "answer": "owned"}),
     Route("readiness-gate", "post",

@@ -141,6 +141,15 @@ class PageRow:
 
 
 @dataclass(frozen=True)
+class SchedulerRow:
+    scheduler_id: str
+    name: str
+    job_types: tuple[str, ...]
+    zones: tuple[str, ...]
+    notes: str = ""
+
+
+@dataclass(frozen=True)
 class UserRow:
     email: str
     first_name: str
@@ -169,6 +178,8 @@ class WorkspaceData:
     booking_providers: tuple[BookingProviderRow, ...]
     capacity_rules: tuple[CapacityRuleRow, ...]
     pages: tuple[PageRow, ...]
+    schedulers: tuple[SchedulerRow, ...] = ()
+    modules_owned: tuple[str, ...] = ()  # readiness answers recorded as "the contractor has it"
 
 
 D = Decimal
@@ -542,6 +553,15 @@ DESERT_PEAK = WorkspaceData(
     recurring_services=DP_RECURRING_SERVICES,
     booking_providers=DP_BOOKING_PROVIDERS,
     capacity_rules=DP_CAPACITY_RULES,
+    schedulers=(
+        SchedulerRow("dp-sched-tuneup-41c9", "Tune-up scheduler", ("AC Tune-Up", "Furnace Tune-Up"), SERVED,
+                     notes="Maintenance visits only; members see their price in the scheduler."),
+        # Drift for the alignment check: no West Valley, a paused zone and a retired job type.
+        SchedulerRow("dp-sched-ac-7f3k2", "Repair scheduler",
+                     ("AC Repair", "Emergency AC Repair", "Furnace Repair", "Water Heater Repair"), (PHX, EAST, QUEEN),
+                     notes="Set up for the summer campaign landing page."),
+    ),
+    modules_owned=("scheduling_pro",),
     pages=DP_PAGES,
 )
 

@@ -13,7 +13,8 @@ from django.db import models, transaction
 from pagetojob.accounts.models import AuditEntry, Membership, Workspace
 from pagetojob.core import clock
 from pagetojob.demo import data
-from pagetojob.sites.models import Binding, BindingStatus, CapacityRule, Page, Site
+from pagetojob.readiness.models import ModuleAnswer, ModuleOwnership
+from pagetojob.sites.models import Binding, BindingStatus, CapacityRule, Page, Scheduler, Site
 from pagetojob.taxonomy.models import (
     BookingProvider,
     BusinessUnit,
@@ -234,6 +235,16 @@ def _load_workspace(wd: data.WorkspaceData, users: dict[str, Any], now: datetime
             binding.save(update_fields=["approved_by", "approved_at", "approved_names"])
             _audit(workspace, approver, "binding.approve", f"Approved the binding of {page.path}",
                    binding, binding.approved_at, {"path": page.path, **binding.approved_names})
+
+    for row in wd.schedulers:
+        scheduler = Scheduler.objects.create(workspace=workspace, scheduler_id=row.scheduler_id, name=row.name,
+                                             notes=row.notes)
+        scheduler.job_types.set([job_types[name] for name in row.job_types])
+        scheduler.zones.set([zones[name] for name in row.zones])
+    for module in wd.modules_owned:
+        ModuleOwnership.objects.create(workspace=workspace, module=module, answer=ModuleAnswer.OWNED,
+                                       answered_by=approver, answered_at=now - timedelta(days=30),
+                                       note="Recorded at onboarding.")
 
     _suggest(workspace, approver)
     _audit(workspace, None, "demo.loaded", f"Loaded the demo workspace {wd.name}", workspace, now,

@@ -17,7 +17,7 @@ from pagetojob.core import clock
 from pagetojob.intake.api import public_site
 from pagetojob.intake.models import CustomerType, IntakeSettings, TimeWindow, Urgency
 from pagetojob.intake.submissions import find_page
-from pagetojob.readiness.evaluate import flag_enabled
+from pagetojob.readiness.evaluate import flag_enabled, module_owned
 from pagetojob.sites.capacity import Cta, choose_cta
 from pagetojob.sites.models import CapacityRule, Page, Site
 from pagetojob.taxonomy.models import JobType
@@ -58,7 +58,9 @@ def page_cta(site: Site, page: Page | None, zone_state: str | None = None) -> Ct
     return choose_cta(binding, CapacityRule.objects.filter(workspace=workspace, active=True),
                       clock.now().astimezone(ZoneInfo(workspace.time_zone or "America/Phoenix")),
                       zone_state=zone_state, phone_first=flag_enabled(workspace, "phone_first_cta"),
-                      scheduler_disabled=flag_enabled(workspace, "disable_scheduler_embed"),
+                      # Without Scheduling Pro recorded, or with its embed switched off, the form stays the way in.
+                      scheduler_disabled=(flag_enabled(workspace, "disable_scheduler_embed")
+                                          or not module_owned(workspace, "scheduling_pro")),
                       phone=site.phone or workspace.phone)
 
 

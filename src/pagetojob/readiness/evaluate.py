@@ -233,3 +233,10 @@ def flag_enabled(workspace: Workspace, key: str) -> bool:
     if key not in FLAGS_BY_KEY:
         raise KeyError(f"Unknown feature flag {key!r}")
     return FeatureFlag.objects.filter(workspace=workspace, key=key, enabled=True).exists()
+
+
+def module_owned(workspace: Workspace, key: str) -> bool:
+    """Has an admin recorded that the contractor has this ServiceTitan module?"""
+    if key not in {module.key for module in MODULES}:
+        raise KeyError(f"Unknown module {key!r}")
+    return ModuleOwnership.objects.filter(workspace=workspace, module=key, answer=ModuleAnswer.OWNED).exists()

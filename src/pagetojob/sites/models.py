@@ -170,3 +170,26 @@ class CapacityRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Scheduler(models.Model):
+    """A Scheduling Pro scheduler as the contractor configured it: which job types it books, in which zones.
+
+    Recorded by hand from the Scheduling Pro settings (the public API lists schedulers but not what they
+    offer), so the alignment check can compare it with the pages that send visitors to it.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="schedulers")
+    scheduler_id = models.CharField("Scheduler id", max_length=80)
+    name = models.CharField(max_length=200)
+    job_types = models.ManyToManyField(JobType, blank=True, related_name="schedulers")
+    zones = models.ManyToManyField(Zone, blank=True, related_name="schedulers")
+    notes = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "scheduler_id"], name="one_scheduler_per_id")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.scheduler_id})"
