@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -220,6 +221,20 @@ PAGETOJOB_BASE_URL = env("PAGETOJOB_BASE_URL", "http://127.0.0.1:8000")
 PAGETOJOB_MAX_UPLOAD_MB = int(env("PAGETOJOB_MAX_UPLOAD_MB", "50"))
 # Sitemap fetching never reaches the server's own network unless this is set (local testing only).
 PAGETOJOB_FETCH_PRIVATE_ADDRESSES = env_bool("PAGETOJOB_FETCH_PRIVATE_ADDRESSES", False)
+# Public booking requests: new submissions per client address and per site in a fixed window (0 = no limit).
+PAGETOJOB_INTAKE_IP_LIMIT = int(env("PAGETOJOB_INTAKE_IP_LIMIT", "20"))
+PAGETOJOB_INTAKE_IP_WINDOW_SECONDS = int(env("PAGETOJOB_INTAKE_IP_WINDOW_SECONDS", "600"))
+PAGETOJOB_INTAKE_SITE_LIMIT = int(env("PAGETOJOB_INTAKE_SITE_LIMIT", "600"))
+PAGETOJOB_INTAKE_SITE_WINDOW_SECONDS = int(env("PAGETOJOB_INTAKE_SITE_WINDOW_SECONDS", "60"))
+# Reverse proxies in front of the web server (addresses or networks): only from these is X-Forwarded-For
+# believed when telling visitors apart for rate limits. Empty: the connecting address is the visitor's.
+PAGETOJOB_TRUSTED_PROXIES = env_list("PAGETOJOB_TRUSTED_PROXIES")
+for _proxy in PAGETOJOB_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise RuntimeError(f"PAGETOJOB_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+                           "(write them like 10.0.0.5 or 10.0.0.0/8, separated by commas).") from _error
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A worker heartbeat older than this means no worker is running.

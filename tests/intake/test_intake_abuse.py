@@ -114,3 +114,39 @@ def test_a_request_becomes_notified_when_the_worker_sends_its_email(world, site,
     assert len(mailoutbox) == 2
     assert BookingRequest.objects.get(pk=new).status == RequestStatus.NOTIFIED
     assert BookingRequest.objects.get(pk=away).status == RequestStatus.OUT_OF_AREA
+
+
+def test_the_visitors_address_behind_a_trusted_proxy():
+    from pagetojob.intake.abuse import client_address
+
+    assert client_address("203.0.113.9", "198.51.100.1", []) == "203.0.113.9"  # no proxy configured
+    assert client_address("10.0.0.5", "198.51.100.1", ["10.0.0.0/8"]) == "198.51.100.1"
+    # A visitor can prepend anything: the nearest untrusted hop from the right is the one that counts.
+    assert client_address("10.0.0.5", "1.2.3.4, 198.51.100.1, 10.0.0.7", ["10.0.0.0/8"]) == "198.51.100.1"
+    # Straight from the internet, a forged header is ignored.
+    assert client_address("203.0.113.9", "1.2.3.4", ["10.0.0.0/8"]) == "203.0.113.9"
+    assert client_address("10.0.0.5", "", ["10.0.0.0/8"]) == "10.0.0.5"
+
+
+@pytest.mark.django_db
+def test_rate_limits_count_the_forwarded_visitor_behind_a_proxy(world, site, client, settings):
+    settings.PAGETOJOB_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.PAGETOJOB_INTAKE_IP_LIMIT = 1
+    first = client.post(URL, json.dumps(payload(submission_id="proxy-a-000001")), content_type="application/json",
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    other = client.post(URL, json.dumps(payload(submission_id="proxy-b-000001")), content_type="application/json",
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    again = client.post(URL, json.dumps(payload(submission_id="proxy-c-000001")), content_type="application/json",
+                        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert (first.status_code, other.status_code, again.status_code) == (201, 201, 429)
+
+
+def test_a_bad_trusted_proxy_setting_says_what_to_fix(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PAGETOJOB_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local", "PAGETOJOB_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
+                             " 'pagetojob.settings'); django.setup()"], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "'proxy.local' is not an IP address or network" in result.stderr

@@ -6,8 +6,8 @@ every machine shares them; SQLite and PostgreSQL both run the same INSERT ... ON
 
 from __future__ import annotations
 
+import ipaddress
 import math
-import os
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,20 +40,11 @@ class Limit:
     window_seconds: int
 
 
-def _setting(name: str, default: int) -> int:
-    """Django settings win (tests override them); otherwise the environment (see the README table)."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name) or default
-    return int(value)
-
-
 def limits() -> tuple[Limit, Limit]:
+    """Read on every check, so a changed setting applies at once (see the README's table)."""
     return (
-        Limit("address", _setting("PAGETOJOB_INTAKE_IP_LIMIT", 20),
-              _setting("PAGETOJOB_INTAKE_IP_WINDOW_SECONDS", 600)),
-        Limit("site", _setting("PAGETOJOB_INTAKE_SITE_LIMIT", 600),
-              _setting("PAGETOJOB_INTAKE_SITE_WINDOW_SECONDS", 60)),
+        Limit("address", settings.PAGETOJOB_INTAKE_IP_LIMIT, settings.PAGETOJOB_INTAKE_IP_WINDOW_SECONDS),
+        Limit("site", settings.PAGETOJOB_INTAKE_SITE_LIMIT, settings.PAGETOJOB_INTAKE_SITE_WINDOW_SECONDS),
     )
 
 
@@ -116,3 +107,29 @@ def check_rate(site_id: int, client_ip_hash: str, now: datetime | None = None) -
         if counts.get(key, 0) > limit.count:
             window_end = start + timedelta(seconds=limit.window_seconds)
             raise RateLimited(limit.scope, max(1, math.ceil((window_end - now).total_seconds())))
+
+
+def client_address(remote_addr: str, forwarded_for: str, trusted: list[str]) -> str:
+    """The visitor's address: the connecting one, unless it is a trusted proxy, in which case the nearest
+    address in X-Forwarded-For that is not itself a trusted proxy (a visitor can prepend anything, so the
+    list is read from the right)."""
+    networks = []
+    for entry in trusted:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            continue
+
+    def is_trusted(address: str) -> bool:
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(parsed in network for network in networks)
+
+    if not networks or not is_trusted(remote_addr):
+        return remote_addr
+    for hop in reversed([part.strip() for part in forwarded_for.split(",") if part.strip()]):
+        if not is_trusted(hop):
+            return hop
+    return remote_addr

@@ -39,7 +39,8 @@ def public_site(site_key: str) -> Site:
 
 def client_ip_hash(request: HttpRequest) -> str:
     """Only a salted hash of the address is kept, enough for rate limits and abuse review."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = abuse.client_address(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                                   settings.PAGETOJOB_TRUSTED_PROXIES)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
 
 
