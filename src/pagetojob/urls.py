@@ -44,6 +44,7 @@ workspace_patterns = [
     path("imports/<int:batch_id>/rows/<int:candidate_id>/", import_views.candidate_edit, name="import-candidate"),
     path("requests/", intake_views.request_list, name="booking-requests"),
     path("requests/<int:request_id>/", intake_views.request_detail, name="booking-request"),
+    path("requests/by-key/<slug:idempotency_key>/", intake_views.request_by_key, name="booking-request-by-key"),
     path("requests/<int:request_id>/status/", intake_views.request_status, name="booking-request-status"),
     path("website-form/", intake_settings_views.website_form, name="website-form"),
     path("scheduling-pro/", intake_scheduling_views.scheduling_pro, name="scheduling-pro"),

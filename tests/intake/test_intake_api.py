@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -119,7 +120,12 @@ def test_the_worker_delivers_the_office_email(world, site, client, mailoutbox):
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["office@acme.test"] and "Jamie Rivera" in message.subject
-    assert "/w/acme-air/requests/" in message.body
+    stored = BookingRequest.objects.get()
+    link = next(line for line in message.body.splitlines() if "Open it in PageToJob" in line).split(": ", 1)[1]
+    assert f"/w/acme-air/requests/by-key/{stored.idempotency_key}/" in link
+    client.force_login(world.owner)
+    landing = client.get(urlsplit(link).path)
+    assert landing.status_code == 302 and landing["Location"] == f"/w/acme-air/requests/{stored.pk}/"
     assert BookingRequest.objects.get().notification.sent_at is not None
 
 

@@ -82,31 +82,33 @@ def submit(site: Site, payload, *, client_ip_hash: str = "", user_agent: str = "
         consent_text["email"] = form.consent_email_text
     recipients = [] if spam else (form.notification_emails or lookup.lead_recipients(site.workspace_id))
     prepared = {} if spam else hooks.prepare(site.workspace)
+    key = idempotency_key(site, submission_id)
     # Everything read above stays outside the write transaction: on SQLite it holds the one write lock.
     try:
         with writes.serialized_write(), transaction.atomic():
             # Counted inside the write: a limited submission rolls back with nothing stored but its answer.
             abuse.check_rate(site.pk, client_ip_hash, now)
-            request = fastsql.insert(BookingRequest(
+            request = BookingRequest(
                 workspace=site.workspace, site=site, page_id=page.page_id if page else None,
-                idempotency_key=idempotency_key(site, submission_id), status=status,
-                job_type_id=page.job_type_id if page else None,
+                idempotency_key=key, status=status, job_type_id=page.job_type_id if page else None,
                 context=data.context, device_class=data.context.get("device_class", "")[:16],
                 binding_snapshot=page.snapshot if page else {}, zone_id=zone.id if zone else None,
                 zone_state=zone.state if zone else "", consent_text=consent_text, client_ip_hash=client_ip_hash,
                 user_agent=user_agent[:300], created_at=now, **data.values,
-            ))
+            )
+            if not spam:
+                # The email goes first so the request is stored with its notification in one statement; its
+                # link names the request by key, which exists before the row does.
+                link = settings.PAGETOJOB_BASE_URL.rstrip("/") + reverse(
+                    "booking-request-by-key", args=[site.workspace.key, key])
+                subject = f"New request: {request.name} — {request.service or 'service not chosen'}"
+                emails = mail.enqueue_many("lead_notification", recipients, subject,
+                                           _notification_body(request, link), site.workspace)
+                request.notification = emails[0] if emails else None
+            fastsql.insert(request)
             if spam:
                 # Kept for the operator to review (the inbox's spam filter); nobody is emailed, nothing handed off.
                 return Stored(request, True)
-            link = settings.PAGETOJOB_BASE_URL.rstrip("/") + reverse(
-                "booking-request", args=[site.workspace.key, request.pk])
-            subject = f"New request: {request.name} — {request.service or 'service not chosen'}"
-            emails = mail.enqueue_many("lead_notification", recipients, subject, _notification_body(request, link),
-                                       site.workspace)
-            if emails:
-                request.notification = emails[0]
-                fastsql.set_column(request, "notification_id", emails[0].pk)
             hooks.request_stored(request, prepared)
     except IntegrityError:
         # Two copies of one submission raced; the first one won and is the answer to both.

@@ -45,6 +45,14 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     })
 
 
+@workspace_view(Can.VIEW)
+def request_by_key(request: HttpRequest, idempotency_key: str) -> HttpResponse:
+    """The office email's link names the request by its idempotency key, known before the request is stored."""
+    booking = get_object_or_404(BookingRequest.objects.filter(workspace=request.workspace),
+                                idempotency_key=idempotency_key)
+    return redirect("booking-request", request.workspace.key, booking.pk)
+
+
 @require_POST
 @workspace_view(Can.OPERATE)
 def request_status(request: HttpRequest, request_id: int) -> HttpResponse:
