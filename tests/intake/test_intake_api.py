@@ -121,6 +121,7 @@ def test_the_worker_delivers_the_office_email(world, site, client, mailoutbox):
     message = mailoutbox[0]
     assert message.to == ["office@acme.test"] and "Jamie Rivera" in message.subject
     stored = BookingRequest.objects.get()
+    assert "Page's binding" in message.body and "job type AC Repair" in message.body
     link = next(line for line in message.body.splitlines() if "Open it in PageToJob" in line).split(": ", 1)[1]
     assert f"/w/acme-air/requests/by-key/{stored.idempotency_key}/" in link
     client.force_login(world.owner)

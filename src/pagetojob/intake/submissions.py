@@ -50,6 +50,11 @@ def _notification_body(request: BookingRequest, link: str) -> str:
         f"Preferred: {request.preferred_date or 'any day'}, {request.get_preferred_window_display()}",
         f"Page: {request.page_url or '—'}",
     ]
+    snapshot = request.binding_snapshot or {}
+    labels = (("job_type", "job type"), ("business_unit", "business unit"), ("campaign", "campaign"))
+    mapped = [f"{label} {snapshot[key]}" for key, label in labels if snapshot.get(key)]
+    if mapped:
+        lines.append(f"Page's binding ({snapshot.get('status', 'draft')}): " + ", ".join(mapped))
     if request.status == RequestStatus.OUT_OF_AREA:
         lines.append("This address is outside every active service zone.")
     if request.notes:
