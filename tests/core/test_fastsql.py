@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from pagetojob.accounts.models import OutboundEmail
 from pagetojob.core import clock, fastsql, writes
@@ -57,11 +57,19 @@ def test_insert_many_gives_each_instance_its_own_id(world):
 
 
 @pytest.mark.django_db
-def test_set_column_updates_the_row_and_the_instance(world):
-    job = fastsql.insert(SyncJob(workspace=world.workspace, kind=SyncKind.BOOKING_HANDOFF,
-                                 idempotency_key="p2j-column", created_at=clock.now(), run_after=clock.now()))
-    fastsql.set_column(job, "held_reason", "Waiting for app approval")
-    assert job.held_reason == SyncJob.objects.get(pk=job.pk).held_reason == "Waiting for app approval"
+def test_a_pending_row_links_a_key_known_only_inside_the_transaction(world):
+    email = OutboundEmail(workspace=world.workspace, kind="k", to="z@acme.test", run_after=clock.now())
+    job = SyncJob(workspace=world.workspace, kind=SyncKind.BOOKING_HANDOFF, idempotency_key="p2j-linked",
+                  created_at=clock.now(), run_after=clock.now())
+    staged_email, staged_job = fastsql.Pending([email]), fastsql.Pending([job])
+    with transaction.atomic():
+        stored = staged_email.run()[0]
+        staged_job.link("held_reason", f"waiting on email {stored.pk}")
+        staged_job.run()
+    assert SyncJob.objects.get(pk=job.pk).held_reason == f"waiting on email {stored.pk}"
+    with pytest.raises(ValueError, match="needs `match`"):
+        fastsql.Pending([OutboundEmail(workspace=world.workspace, to=f"{n}@acme.test", run_after=clock.now())
+                         for n in "xy"])
 
 
 def test_serialized_writes_take_turns_on_sqlite():

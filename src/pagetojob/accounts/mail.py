@@ -27,12 +27,20 @@ def enqueue(kind: str, to: str, subject: str, body: str, workspace: Workspace | 
     return enqueue_many(kind, [to], subject, body, workspace)[0]
 
 
+def stage_many(kind: str, recipients: list[str], subject: str, body: str,
+               workspace: Workspace | None = None) -> fastsql.Pending | None:
+    """One email per distinct recipient, prepared now and inserted in one statement by `.run()` (the intake
+    path prepares before it takes the write lock). None without recipients."""
+    now = clock.now()
+    emails = [OutboundEmail(workspace=workspace, kind=kind, to=to, subject=subject, body=body, run_after=now)
+              for to in dict.fromkeys(recipients)]
+    return fastsql.Pending(emails, match="to") if emails else None
+
+
 def enqueue_many(kind: str, recipients: list[str], subject: str, body: str,
                  workspace: Workspace | None = None) -> list[OutboundEmail]:
-    """One email per distinct recipient, all in one INSERT (the intake path is latency-sensitive)."""
-    now = clock.now()
-    return fastsql.insert_many([OutboundEmail(workspace=workspace, kind=kind, to=to, subject=subject, body=body,
-                                              run_after=now) for to in dict.fromkeys(recipients)], match="to")
+    staged = stage_many(kind, recipients, subject, body, workspace)
+    return staged.run() if staged is not None else []
 
 
 def deliver(email: OutboundEmail) -> None:

@@ -10,4 +10,4 @@ class HandoffConfig(AppConfig):
         from pagetojob.handoff import drafts
         from pagetojob.intake import hooks
 
-        hooks.on_request_stored(drafts.create_handoff_draft, prepare=drafts.handoff_access)
+        hooks.on_request_stored(drafts.create_handoff_draft, prepare=drafts.stage_handoff_draft)

@@ -8,14 +8,9 @@ from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
 from pagetojob.readiness.evaluate import tenant_access
 
 
-def handoff_access(workspace):
-    """Read before the request's write transaction (the intake hook's prepare step)."""
-    return tenant_access(workspace, "booking_handoff")
-
-
-def create_handoff_draft(booking_request, access=None) -> SyncJob:
-    """Called inside the request's transaction; the key is the request's, so a retry never makes a second."""
-    access = access if access is not None else handoff_access(booking_request.workspace)
+def stage_handoff_draft(booking_request) -> fastsql.Pending:
+    """Before the request's write transaction (the intake hook's prepare step): read readiness, build the row."""
+    access = tenant_access(booking_request.workspace, "booking_handoff")
     if access.allowed:
         state, reason = SyncState.DRAFT, ""
         customer = "Received; it will be sent to the office's scheduling system."
@@ -23,10 +18,18 @@ def create_handoff_draft(booking_request, access=None) -> SyncJob:
         state = SyncState.HELD
         reason = "; ".join(f"{gate.label}: {gate.detail}" for gate in access.missing) or access.status
         customer = "Received; the office has been emailed and will follow up."
-    return fastsql.insert(SyncJob(
+    now = clock.now()
+    return fastsql.Pending([SyncJob(
         workspace=booking_request.workspace, kind=SyncKind.BOOKING_HANDOFF, state=state,
-        booking_request=booking_request, page_id=booking_request.page_id,
-        binding_snapshot=booking_request.binding_snapshot, idempotency_key=booking_request.idempotency_key,
-        held_reason=reason[:500], customer_status=customer, created_at=clock.now(), run_after=clock.now(),
+        page_id=booking_request.page_id, binding_snapshot=booking_request.binding_snapshot,
+        idempotency_key=booking_request.idempotency_key, held_reason=reason[:500], customer_status=customer,
+        created_at=now, run_after=now,
         work_state=WorkState.PARKED,  # not claimable: the sending worker arrives with the handoff capability
-    ))
+    )])
+
+
+def create_handoff_draft(booking_request, staged: fastsql.Pending | None = None) -> SyncJob:
+    """Called inside the request's transaction; the key is the request's, so a retry never makes a second."""
+    staged = staged if staged is not None else stage_handoff_draft(booking_request)
+    staged.link("booking_request_id", booking_request.pk)
+    return staged.run()[0]

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from pagetojob.accounts import mail
+from pagetojob.accounts.models import OutboundEmail
 from pagetojob.core import clock, fastsql, writes
 from pagetojob.intake import abuse, hooks, lookup
 from pagetojob.intake.models import BookingRequest, RequestStatus
@@ -86,31 +87,38 @@ def submit(site: Site, payload, *, client_ip_hash: str = "", user_agent: str = "
     if data.values["consent_email"]:
         consent_text["email"] = form.consent_email_text
     recipients = [] if spam else (form.notification_emails or lookup.lead_recipients(site.workspace_id))
-    prepared = {} if spam else hooks.prepare(site.workspace)
     key = idempotency_key(site, submission_id)
-    # Everything read above stays outside the write transaction: on SQLite it holds the one write lock.
+    request = BookingRequest(
+        workspace=site.workspace, site=site, page_id=page.page_id if page else None,
+        idempotency_key=key, status=status, job_type_id=page.job_type_id if page else None,
+        context=data.context, device_class=data.context.get("device_class", "")[:16],
+        binding_snapshot=page.snapshot if page else {}, zone_id=zone.id if zone else None,
+        zone_state=zone.state if zone else "", consent_text=consent_text, client_ip_hash=client_ip_hash,
+        user_agent=user_agent[:300], created_at=now, **data.values,
+    )
+    emails = None
+    if not spam:
+        # The office email's link names the request by key, which exists before the row does, so the email
+        # is stored first and the request is stored with its notification in one statement.
+        link = settings.PAGETOJOB_BASE_URL.rstrip("/") + reverse(
+            "booking-request-by-key", args=[site.workspace.key, key])
+        subject = f"New request: {request.name} — {request.service or 'service not chosen'}"
+        emails = mail.stage_many("lead_notification", recipients, subject, _notification_body(request, link),
+                                 site.workspace)
+    # Everything is read and every row prepared before the write transaction: on SQLite it holds the one
+    # write lock, so inside it there are only the statements themselves.
+    staged_request = fastsql.Pending([request])
+    prepared = {} if spam else hooks.prepare(request)
     try:
         with writes.serialized_write(), transaction.atomic():
             # Counted inside the write: a limited submission rolls back with nothing stored but its answer.
             abuse.check_rate(site.pk, client_ip_hash, now)
-            request = BookingRequest(
-                workspace=site.workspace, site=site, page_id=page.page_id if page else None,
-                idempotency_key=key, status=status, job_type_id=page.job_type_id if page else None,
-                context=data.context, device_class=data.context.get("device_class", "")[:16],
-                binding_snapshot=page.snapshot if page else {}, zone_id=zone.id if zone else None,
-                zone_state=zone.state if zone else "", consent_text=consent_text, client_ip_hash=client_ip_hash,
-                user_agent=user_agent[:300], created_at=now, **data.values,
-            )
-            if not spam:
-                # The email goes first so the request is stored with its notification in one statement; its
-                # link names the request by key, which exists before the row does.
-                link = settings.PAGETOJOB_BASE_URL.rstrip("/") + reverse(
-                    "booking-request-by-key", args=[site.workspace.key, key])
-                subject = f"New request: {request.name} — {request.service or 'service not chosen'}"
-                emails = mail.enqueue_many("lead_notification", recipients, subject,
-                                           _notification_body(request, link), site.workspace)
-                request.notification = emails[0] if emails else None
-            fastsql.insert(request)
+            if emails is not None:
+                notification: OutboundEmail = emails.run()[0]
+                staged_request.link("notification_id", notification.pk)
+            staged_request.run()
+            if emails is not None:
+                request.notification = notification
             if spam:
                 # Kept for the operator to review (the inbox's spam filter); nobody is emailed, nothing handed off.
                 return Stored(request, True)
