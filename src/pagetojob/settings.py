@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "pagetojob.readiness",
     "pagetojob.intake",
     "pagetojob.handoff",
+    "pagetojob.drift",
     "pagetojob.dashboard",
     "pagetojob.demo",
 ]
