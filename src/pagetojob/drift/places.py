@@ -31,16 +31,17 @@ def clean_zip(value: str) -> str:
     return text if ZIP.match(text) else ""
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1000)
+def _zips_starting(prefix: str) -> dict[str, tuple[str, str]]:
+    """Every ZIP of a three-digit prefix (one ZIP region) -> (city, state): one scan of the data per region."""
+    return {row["zip_code"]: (row["city"], row["state"]) for row in zipcodes.similar_to(prefix)}
+
+
 def zip_place(zip_code: str) -> tuple[str, str] | None:
     """(city, state) of a real ZIP, or None when the ZIP does not exist."""
     if not ZIP.match(zip_code):
         return None
-    try:
-        rows = zipcodes.matching(zip_code)
-    except ValueError:
-        return None
-    return (rows[0]["city"], rows[0]["state"]) if rows else None
+    return _zips_starting(zip_code[:3]).get(zip_code)
 
 
 @functools.lru_cache(maxsize=64)
@@ -75,9 +76,8 @@ def city_zips(city: str, states: Iterable[str]) -> frozenset[str]:
 def states_of(zip_codes: Iterable[str], sample: int = 200) -> list[str]:
     """The states the given ZIPs lie in, most common first (a sample is enough to know a contractor's state)."""
     counts: Counter[str] = Counter()
-    for index, zip_code in enumerate(sorted(set(zip_codes))):
-        if index >= sample:
-            break
+    ordered = sorted(set(zip_codes))
+    for zip_code in ordered[::max(1, len(ordered) // sample)]:  # spread over the range: ZIPs group by state
         place = zip_place(zip_code)
         if place:
             counts[place[1]] += 1

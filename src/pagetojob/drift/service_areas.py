@@ -25,7 +25,14 @@ class ZoneIndex:
     zones: dict[int, Item]
     states: list[str]
     by_zip: dict[str, set[int]]
-    by_city: dict[str, set[int]]
+    by_city: dict[str, set[tuple[int, str]]]  # city name -> (zone id, the state the zone names, or "")
+    claims: dict[int, Claim] = field(default_factory=dict)  # page id -> its claim, worked out once
+
+    def zones_named(self, city: str) -> set[int]:
+        """Zones listing this city; "Mesa, AZ" does not match a zone that lists "Mesa, NM"."""
+        name, state = places.split_city(city)
+        return {zone_id for zone_id, zone_state in self.by_city.get(places.city_key(name), set())
+                if not state or not zone_state or state == zone_state}
 
 
 @dataclass
@@ -58,14 +65,15 @@ def build_index(snapshot: Snapshot) -> ZoneIndex:
     zones = snapshot.items["zones"]
     states = places.states_of(z for zone in zones.values() for z in zone.zips)
     by_zip: dict[str, set[int]] = defaultdict(set)
-    by_city: dict[str, set[int]] = defaultdict(set)
+    by_city: dict[str, set[tuple[int, str]]] = defaultdict(set)
     for zone in zones.values():
         for zip_code in zone.zips:
             cleaned = places.clean_zip(zip_code)
             if cleaned:
                 by_zip[cleaned].add(zone.id)
         for city in zone.cities:
-            by_city[places.city_key(places.split_city(city)[0])].add(zone.id)
+            name, state = places.split_city(city)
+            by_city[places.city_key(name)].add((zone.id, state))
             for zip_code in places.city_zips(city, states):
                 by_zip[zip_code].add(zone.id)
     index = ZoneIndex(zones, states, by_zip, by_city)
@@ -74,6 +82,13 @@ def build_index(snapshot: Snapshot) -> ZoneIndex:
 
 
 def claim_of(index: ZoneIndex, page: PageFacts) -> Claim:
+    cached = index.claims.get(page.id)
+    if cached is None:
+        cached = index.claims[page.id] = _claim(index, page)
+    return cached
+
+
+def _claim(index: ZoneIndex, page: PageFacts) -> Claim:
     listed = [str(value).strip() for value in page.zips if str(value).strip()]
     zips = [places.clean_zip(value) for value in listed]
     real = [z for z in dict.fromkeys(zips) if z and places.zip_place(z)]
@@ -85,7 +100,7 @@ def claim_of(index: ZoneIndex, page: PageFacts) -> Claim:
     for zip_code in claim.zips:
         claim.covering |= index.by_zip.get(zip_code, set())
     if page.city:
-        claim.covering |= index.by_city.get(places.city_key(places.split_city(page.city)[0]), set())
+        claim.covering |= index.zones_named(page.city)
     if claim.explicit:
         served = {z for z in claim.zips if any(serving(index.zones[zid]) for zid in index.by_zip.get(z, ()))}
         claim.uncovered = [z for z in claim.zips if z not in served] + not_zips

@@ -1,17 +1,21 @@
-"""Everything a drift review compares, read once per review: one query per table, whatever the page count.
+"""Everything a drift review compares, read once per review: one query per table, whatever the page count
+(and one more per family with an applied import, for the items that export left out).
 
-Rows are loaded as plain values into small slotted records, so a 10,000-page workspace with 50,000
-taxonomy items stays well inside the memory a worker should use.
+Rows are loaded as plain values into small slotted records; the large families (job types, pricebook
+services, membership types, booking providers) only as far as bindings use them. A 10,000-page workspace
+with 50,000 taxonomy items stays well inside the memory a worker should use.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, TextField
+from django.db.models.functions import Cast
 
 from pagetojob.accounts.models import Workspace
 from pagetojob.sites.models import Binding, BindingStatus, CapacityRule, Page
@@ -96,11 +100,6 @@ class PageFacts:
         return getattr(self, f"{name}_id")
 
 
-PAGE_FIELDS = ("id", "path", "title", "kind", "city", "zips", "advertised_price", "offer_text", "offer_expires_on",
-               "promises", "utm_campaign", "binding_id", "status", "job_type_id", "business_unit_id", "campaign_id",
-               "membership_type_id", "booking_provider_id", "approved_names")
-
-
 @dataclass(slots=True)
 class CapacityFacts:
     id: int
@@ -128,7 +127,10 @@ class Snapshot:
 
     @property
     def live_pages(self) -> list[PageFacts]:
-        return [page for page in self.pages if page.live]
+        live = self.derived.get("live_pages")
+        if live is None:
+            live = self.derived["live_pages"] = [page for page in self.pages if page.live]
+        return live
 
     def item(self, family: str, item_id: int | None) -> Item | None:
         return self.items[family].get(item_id) if item_id is not None else None
@@ -138,18 +140,38 @@ class Snapshot:
         return sum(len(items) for items in self.items.values())
 
 
-def _items(model: Any, family: str, workspace: Workspace, extra: tuple[str, ...] = ()) -> dict[int, Item]:
-    columns = ("id", "st_id", "name", "active", "last_seen_at", *extra)
+def _items(model: Any, family: str, workspace: Workspace, extra: tuple[str, ...] = (),
+           bound: Exists | None = None) -> dict[int, Item]:
+    """One family's items; `bound` narrows a large family (a 30,000-row pricebook) to what bindings use."""
+    columns = ("id", "st_id", "name", "active", *extra)
+    rows = model._default_manager.filter(workspace=workspace)
+    if bound is not None:
+        rows = rows.filter(bound)
     items: dict[int, Item] = {}
-    for row in model._default_manager.filter(workspace=workspace).values_list(*columns):
-        fields = dict(zip(extra, row[5:], strict=True))
+    for row in rows.values_list(*columns):
+        fields = dict(zip(extra, row[4:], strict=True))
         if "zips" in fields:
             fields["zips"] = tuple(str(z) for z in fields["zips"] or ())
             fields["cities"] = tuple(str(c) for c in fields["cities"] or ())
         if "membership_type" in fields:
             fields["membership_type_id"] = fields.pop("membership_type")
-        items[row[0]] = Item(row[0], family, row[1], row[2], row[3], row[4], **fields)
+        items[row[0]] = Item(row[0], family, row[1], row[2], row[3], None, **fields)
     return items
+
+
+def _json(text: str | None, empty: type) -> Any:
+    if not text or text in ("[]", "{}", "null"):
+        return empty()
+    value = json.loads(text)
+    return value if isinstance(value, empty) else empty()
+
+
+def _mark_missing(model: Any, items: dict[int, Item], workspace: Workspace, since: datetime) -> None:
+    """Items the newest applied export of their family left out: last seen before it was applied."""
+    for pk, seen in model._default_manager.filter(workspace=workspace, last_seen_at__lt=since).values_list(
+            "pk", "last_seen_at"):
+        if pk in items:
+            items[pk].last_seen_at = seen
 
 
 ALL_FAMILIES = ("job-types", "business-units", "campaigns", "zones", "pricebook-services", "membership-types",
@@ -158,23 +180,24 @@ ALL_FAMILIES = ("job-types", "business-units", "campaigns", "zones", "pricebook-
 
 def load(workspace: Workspace, today: date, families: tuple[str, ...] = ALL_FAMILIES) -> Snapshot:
     """Read the workspace; `families` limits the taxonomy read (the zone review needs only zones)."""
+    # JSON columns come back as text and are decoded here: most are "[]" or "{}", which need no parser.
+    as_text = {name: Cast(name, TextField()) for name in ("zips", "promises", "binding__approved_names")}
     page_columns = (
-        "id", "path", "title", "kind", "city", "zips", "advertised_price", "offer_text", "offer_expires_on",
-        "promises", "utm_campaign", "binding__id", "binding__status", "binding__job_type_id",
+        "id", "path", "title", "kind", "city", "zips_text", "advertised_price", "offer_text", "offer_expires_on",
+        "promises_text", "utm_campaign", "binding__id", "binding__status", "binding__job_type_id",
         "binding__business_unit_id", "binding__campaign_id", "binding__membership_type_id",
-        "binding__booking_provider_id", "binding__approved_names",
+        "binding__booking_provider_id", "names_text",
     )
     pages: list[PageFacts] = []
     by_binding: dict[int, PageFacts] = {}
     # Pages a sitemap re-import no longer lists are off the site: they promise nothing.
-    rows = (Page.objects.filter(workspace=workspace, missing_since__isnull=True).order_by("path", "id")
-            .values_list(*page_columns))
+    rows = (Page.objects.filter(workspace=workspace, missing_since__isnull=True)
+            .annotate(zips_text=as_text["zips"], promises_text=as_text["promises"],
+                      names_text=as_text["binding__approved_names"])
+            .order_by("path", "id").values_list(*page_columns))
     for row in rows:
-        values = dict(zip(PAGE_FIELDS, row, strict=True))
-        values["zips"] = list(values["zips"] or [])
-        values["promises"] = list(values["promises"] or [])
-        values["approved_names"] = dict(values["approved_names"] or {})
-        page = PageFacts(**values)
+        page = PageFacts(*row[:5], _json(row[5], list), *row[6:9], _json(row[9], list),  # type: ignore[call-arg]
+                         *row[10:18], _json(row[18], dict))
         pages.append(page)
         if page.binding_id is not None:
             by_binding[page.binding_id] = page
@@ -187,22 +210,35 @@ def load(workspace: Workspace, today: date, families: tuple[str, ...] = ALL_FAMI
         if binding_id in by_binding:
             by_binding[binding_id].service_ids.append(service_id)
 
-    readers = {
-        "job-types": lambda: _items(JobType, "job-types", workspace),
-        "business-units": lambda: _items(BusinessUnit, "business-units", workspace),
-        "campaigns": lambda: _items(Campaign, "campaigns", workspace),
-        "zones": lambda: _items(Zone, "zones", workspace, ("state", "zips", "cities")),
-        "pricebook-services": lambda: _items(PricebookService, "pricebook-services", workspace,
-                                             ("code", "price", "member_price")),
-        "membership-types": lambda: _items(MembershipType, "membership-types", workspace, ("price",)),
-        "recurring-service-types": lambda: _items(RecurringServiceType, "recurring-service-types", workspace,
-                                                  ("membership_type",)),
-        "booking-providers": lambda: _items(BookingProvider, "booking-providers", workspace),
+    imports = (ImportBatch.objects.filter(workspace=workspace, status=BatchStatus.APPLIED, applied_at__isnull=False)
+               .values_list("family").annotate(at=Max("applied_at")).order_by())
+    latest: dict[str, datetime] = dict(imports)
+    through_services = Binding.pricebook_services.through
+    in_use = {  # the big families are read only as far as bindings use them
+        "job-types": Exists(Binding.objects.filter(job_type=OuterRef("pk"))),
+        "pricebook-services": Exists(through_services.objects.filter(pricebookservice=OuterRef("pk"))),
+        "membership-types": Exists(Binding.objects.filter(membership_type=OuterRef("pk"))),
+        "recurring-service-types": Exists(Binding.objects.filter(membership_type=OuterRef("membership_type"))),
+        "booking-providers": Exists(Binding.objects.filter(booking_provider=OuterRef("pk"))),
     }
-    items: dict[str, dict[int, Item]] = {family: readers[family]() if family in families else {}
-                                         for family in ALL_FAMILIES}
+    specs: dict[str, tuple[Any, tuple[str, ...]]] = {
+        "job-types": (JobType, ()),
+        "business-units": (BusinessUnit, ()),
+        "campaigns": (Campaign, ()),
+        "zones": (Zone, ("state", "zips", "cities")),
+        "pricebook-services": (PricebookService, ("code", "price", "member_price")),
+        "membership-types": (MembershipType, ("price",)),
+        "recurring-service-types": (RecurringServiceType, ("membership_type",)),
+        "booking-providers": (BookingProvider, ()),
+    }
+    items: dict[str, dict[int, Item]] = {}
+    for family in ALL_FAMILIES:
+        model, extra = specs[family]
+        items[family] = _items(model, family, workspace, extra, in_use.get(family)) if family in families else {}
+        if family in latest and items[family]:
+            _mark_missing(model, items[family], workspace, latest[family])
     if families != ALL_FAMILIES:
-        return Snapshot(workspace.pk, today, pages, items, set(), [], {})
+        return Snapshot(workspace.pk, today, pages, items, set(), [], latest)
     allowed = set(JobType.business_units.through.objects.filter(jobtype__workspace=workspace)
                   .values_list("jobtype_id", "businessunit_id"))
     capacity = [
@@ -211,7 +247,4 @@ def load(workspace: Workspace, today: date, families: tuple[str, ...] = ALL_FAMI
             "id", "name", "kind", "business_unit_id", "job_type_id", "zone_id", "weekdays", "starts_at", "ends_at",
             "same_day")
     ]
-    imports = (ImportBatch.objects.filter(workspace=workspace, status=BatchStatus.APPLIED, applied_at__isnull=False)
-               .values_list("family").annotate(at=Max("applied_at")).order_by())
-    latest: dict[str, datetime] = dict(imports)
     return Snapshot(workspace.pk, today, pages, items, allowed, capacity, latest)

@@ -47,11 +47,22 @@ def unbacked(page: PageFacts, rules: list[CapacityFacts]) -> list[str]:
     return missing
 
 
+def _by_unit(rules: list[CapacityFacts]) -> dict[int | None, list[CapacityFacts]]:
+    grouped: dict[int | None, list[CapacityFacts]] = {}
+    for rule in rules:
+        grouped.setdefault(rule.business_unit_id, []).append(rule)
+    return grouped
+
+
 def check(snapshot: Snapshot) -> Iterator[Detected]:
+    by_unit = _by_unit(snapshot.capacity)
     for page in snapshot.live_pages:
         if not page.promises:
             continue
-        missing = unbacked(page, snapshot.capacity)
+        # A page without a business unit may lean on any rule; one with a unit, on its own and the general ones.
+        rules = snapshot.capacity if page.business_unit_id is None else \
+            by_unit.get(page.business_unit_id, []) + by_unit.get(None, [])
+        missing = unbacked(page, rules)
         if not missing:
             continue
         unit = snapshot.item("business-units", page.business_unit_id)
