@@ -32,6 +32,7 @@ workspace_patterns = [
     path("suggestions/accept/", sites_suggestions.accept_suggestions, name="suggestions-accept"),
     path("suggestions/<int:page_id>/reject/", sites_suggestions.reject_suggestion, name="suggestion-reject"),
     path("map/<int:page_id>/kind/", discovery_views.set_page_kind, name="page-kind"),
+    path("map/<int:page_id>/claims/", sites_views.page_claims, name="page-claims"),
     path("map/import/", discovery_views.import_pages, name="import-pages"),
     path("map/import/<int:entry_id>/", discovery_views.import_result, name="import-pages-result"),
     path("taxonomy/<slug:family>/", taxonomy_views.family_list, name="taxonomy"),

@@ -19,7 +19,7 @@ from pagetojob.drift import reviews as drift_reviews
 from pagetojob.drift.models import DriftFinding, DriftReview, Trigger
 from pagetojob.intake.models import BookingRequest
 from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
-from pagetojob.sites.models import Binding
+from pagetojob.sites.models import Binding, Page
 from pagetojob.taxonomy.families import FAMILIES
 from pagetojob.taxonomy.models import BusinessUnit, ImportBatch, ImportCandidate, JobType
 
@@ -61,6 +61,7 @@ ROUTES: list[Route] = [
     Route("suggestion-reject", "post", target="page"),
     *[Route("taxonomy", family=family.key) for family in FAMILIES],
     Route("page-kind", "post", target="page", data=lambda w, own: {"kind": "offer"}),
+    Route("page-claims", "post", target="page", data=lambda w, own: {"city": "Spyville", "zips": "85004"}),
     Route("import-pages"),
     Route("import-pages", "post", data=lambda w, own: {
         "source": "csv", "csv-upload": SimpleUploadedFile("pages.csv", b"url\n/new-page\n")}),
@@ -166,6 +167,7 @@ def acme_state(world) -> dict:
         "drift": sorted(DriftFinding.objects.filter(workspace=world.workspace)
                         .values_list("status", "acknowledged_note")),
         "reviews": DriftReview.objects.filter(workspace=world.workspace).count(),
+        "claims": sorted(Page.objects.filter(workspace=world.workspace).values_list("path", "city")),
     }
 
 
