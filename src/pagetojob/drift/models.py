@@ -85,10 +85,6 @@ class DriftReview(WorkItem):
         return sum((self.counts or {}).values())
 
     @property
-    def is_done(self) -> bool:
-        return self.work_state == "done"
-
-    @property
     def is_pending(self) -> bool:
         return self.work_state in ("queued", "retrying", "in_flight")
 
@@ -142,7 +138,3 @@ class DriftFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.page_path or self.object_name}: {self.message}"
-
-    @property
-    def is_unresolved(self) -> bool:
-        return self.status != FindingStatus.RESOLVED
