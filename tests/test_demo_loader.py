@@ -44,7 +44,7 @@ def test_counts_fall_in_the_expected_ranges():
     assert dp["business_units"] == 5
     assert dp["job_types"] == 20
     assert dp["campaigns"] == 10
-    assert 4 <= dp["zones"] <= 6
+    assert 4 <= dp["zones"] <= 7
     assert dp["pricebook_services"] == 30
     assert dp["membership_types"] == 3
     assert dp["recurring_service_types"] == 5

@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
               "  serve    run the web app\n"
               "  worker   run the durable worker\n"
               "  import   taxonomy | apply | sitemap | pages-csv: bring in ServiceTitan exports and site pages\n"
+              "  drift    run --workspace KEY [--json]: review the site against ServiceTitan's data now\n"
               "  migrate, createsuperuser, check --deploy ... any Django management command")
         sys.exit(0)
     if argv[0] == "import":

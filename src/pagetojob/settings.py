@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "pagetojob.readiness",
     "pagetojob.intake",
     "pagetojob.handoff",
+    "pagetojob.drift",
     "pagetojob.dashboard",
     "pagetojob.demo",
 ]

@@ -9,6 +9,7 @@ from pagetojob.accounts.forms import QueuedPasswordResetForm
 from pagetojob.api import api
 from pagetojob.core.views import healthz
 from pagetojob.dashboard.views import dashboard
+from pagetojob.drift import views as drift_views
 from pagetojob.intake import form_views as intake_form_views
 from pagetojob.intake import scheduling_views as intake_scheduling_views
 from pagetojob.intake import settings_views as intake_settings_views
@@ -32,6 +33,7 @@ workspace_patterns = [
     path("suggestions/accept/", sites_suggestions.accept_suggestions, name="suggestions-accept"),
     path("suggestions/<int:page_id>/reject/", sites_suggestions.reject_suggestion, name="suggestion-reject"),
     path("map/<int:page_id>/kind/", discovery_views.set_page_kind, name="page-kind"),
+    path("map/<int:page_id>/claims/", sites_views.page_claims, name="page-claims"),
     path("map/import/", discovery_views.import_pages, name="import-pages"),
     path("map/import/<int:entry_id>/", discovery_views.import_result, name="import-pages-result"),
     path("taxonomy/<slug:family>/", taxonomy_views.family_list, name="taxonomy"),
@@ -48,6 +50,14 @@ workspace_patterns = [
     path("requests/<int:request_id>/status/", intake_views.request_status, name="booking-request-status"),
     path("website-form/", intake_settings_views.website_form, name="website-form"),
     path("scheduling-pro/", intake_scheduling_views.scheduling_pro, name="scheduling-pro"),
+    path("drift/", drift_views.drift_report, name="drift"),
+    path("drift/run/", drift_views.run_review, name="drift-run"),
+    path("drift/progress/", drift_views.review_progress, name="drift-progress"),
+    path("drift/export.csv", drift_views.export_csv, name="drift-export"),
+    path("drift/report.html", drift_views.export_html, name="drift-report-html"),
+    path("drift/reviews/<int:review_id>/", drift_views.review_detail, name="drift-review"),
+    path("drift/findings/<int:finding_id>/", drift_views.finding_action, name="drift-finding"),
+    path("drift/zones/", drift_views.zones, name="zone-review"),
     path("readiness/", readiness_views.readiness_page, name="readiness"),
     path("readiness/module/", readiness_views.save_module, name="readiness-module"),
     path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from pagetojob.accounts.models import AuditEntry, Invitation, Membership, OutboundEmail, Role
+from pagetojob.core import clock
+from pagetojob.drift import reviews as drift_reviews
+from pagetojob.drift.models import DriftFinding, DriftReview, Trigger
 from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
 from pagetojob.sites.models import Binding, BindingStatus
 from pagetojob.taxonomy.families import FAMILIES
@@ -29,6 +33,11 @@ PAGES: list[tuple[str, Callable[[Any], dict]]] = [
     *[("taxonomy", lambda w, f=family.key: {"family": f}) for family in FAMILIES],
     ("capacity-rules", lambda w: {}),
     ("readiness", lambda w: {}),
+    ("drift", lambda w: {}),
+    ("drift-export", lambda w: {}),
+    ("drift-report-html", lambda w: {}),
+    ("drift-review", lambda w: {"review_id": DriftReview.objects.get(workspace=w.workspace).pk}),
+    ("zone-review", lambda w: {}),
     ("team", lambda w: {}),
     ("audit-log", lambda w: {}),
 ]
@@ -42,6 +51,7 @@ class Change:
     audit: str  # the AuditEntry action a permitted change writes
     page_arg: bool = False
     member_arg: bool = False
+    finding_arg: bool = False
 
     def url(self, world) -> str:
         kwargs: dict[str, Any] = {"key": ACME}
@@ -49,6 +59,8 @@ class Change:
             kwargs["page_id"] = world.page.pk
         if self.member_arg:
             kwargs["member_id"] = Membership.objects.get(workspace=world.workspace, user=world.operator).pk
+        if self.finding_arg:
+            kwargs["finding_id"] = DriftFinding.objects.get(workspace=world.workspace, page_path="/ac-repair").pk
         return reverse(self.route, kwargs=kwargs)
 
 
@@ -75,15 +87,23 @@ CHANGES = [
            "readiness.gate"),
     Change("invite", "team", lambda w: {"email": "new.person@acme.test", "role": "viewer"}, "team.invite"),
     Change("change-member", "change-member", lambda w: {"role": "marketer"}, "team.role", member_arg=True),
+    Change("drift-run", "drift-run", lambda w: {}, "drift.review"),
+    Change("drift-acknowledge", "drift-finding", lambda w: {"action": "acknowledge", "note": "On it"},
+           "drift.acknowledge", finding_arg=True),
+    Change("drift-suppress", "drift-finding",
+           lambda w: {"action": "suppress", "until": f"{clock.now() + timedelta(days=30):%Y-%m-%d}",
+                      "reason": "Redesign"}, "drift.suppress",
+           finding_arg=True),
 ]
 BY_KEY = {change.key: change for change in CHANGES}
 MAP_CHANGES = {"binding-save", "binding-approve", "binding-status", "bulk-approve"}
 READINESS_CHANGES = {"readiness-module", "readiness-gate", "readiness-flag"}
 TEAM_CHANGES = {"invite", "change-member"}
+DRIFT_CHANGES = {"drift-run", "drift-acknowledge", "drift-suppress"}
 ALLOWED = {
-    Role.OWNER: MAP_CHANGES | READINESS_CHANGES | TEAM_CHANGES,
-    Role.ADMIN: MAP_CHANGES | READINESS_CHANGES | TEAM_CHANGES,
-    Role.MARKETER: MAP_CHANGES,
+    Role.OWNER: MAP_CHANGES | READINESS_CHANGES | TEAM_CHANGES | DRIFT_CHANGES,
+    Role.ADMIN: MAP_CHANGES | READINESS_CHANGES | TEAM_CHANGES | DRIFT_CHANGES,
+    Role.MARKETER: MAP_CHANGES | DRIFT_CHANGES,
     Role.OPERATOR: set(),
     Role.VIEWER: set(),
 }
@@ -107,13 +127,16 @@ def state(world) -> dict:
         "modules": list(ModuleOwnership.objects.values_list("module", "answer")),
         "gates": list(GateRecord.objects.values_list("gate", "satisfied")),
         "flags": list(FeatureFlag.objects.values_list("key", "enabled")),
+        "drift": list(DriftFinding.objects.values_list("status", "acknowledged_note", "suppressed_reason")),
+        "reviews": DriftReview.objects.count(),
     }
 
 
 @pytest.fixture
 def acme(world):
-    """acme-air's page is bound completely, so it can be approved."""
+    """acme-air's page is bound completely, so it can be approved; one drift review has run."""
     Binding.objects.filter(page=world.page).update(business_unit=world.hvac, job_type=world.ac_repair)
+    drift_reviews.run_now(drift_reviews.new_review(world.workspace, Trigger.ON_DEMAND))
     return world
 
 

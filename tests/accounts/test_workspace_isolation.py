@@ -15,9 +15,11 @@ from django.urls import reverse
 from pagetojob import urls as project_urls
 from pagetojob.accounts.models import AuditEntry, Invitation, Membership, OutboundEmail
 from pagetojob.api import api
+from pagetojob.drift import reviews as drift_reviews
+from pagetojob.drift.models import DriftFinding, DriftReview, Trigger
 from pagetojob.intake.models import BookingRequest
 from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
-from pagetojob.sites.models import Binding
+from pagetojob.sites.models import Binding, Page
 from pagetojob.taxonomy.families import FAMILIES
 from pagetojob.taxonomy.models import BusinessUnit, ImportBatch, ImportCandidate, JobType
 
@@ -59,6 +61,7 @@ ROUTES: list[Route] = [
     Route("suggestion-reject", "post", target="page"),
     *[Route("taxonomy", family=family.key) for family in FAMILIES],
     Route("page-kind", "post", target="page", data=lambda w, own: {"kind": "offer"}),
+    Route("page-claims", "post", target="page", data=lambda w, own: {"city": "Spyville", "zips": "85004"}),
     Route("import-pages"),
     Route("import-pages", "post", data=lambda w, own: {
         "source": "csv", "csv-upload": SimpleUploadedFile("pages.csv", b"url\n/new-page\n")}),
@@ -83,6 +86,14 @@ ROUTES: list[Route] = [
                                                        "consent_sms_text": "x", "consent_email_text": "y"}),
     Route("scheduling-pro"),
     Route("scheduling-pro", "post", data=lambda w, own: {"scheduler_id": "spy-sched", "name": "Spy"}),
+    Route("drift"),
+    Route("drift-run", "post"),
+    Route("drift-progress"),
+    Route("drift-export"),
+    Route("drift-report-html"),
+    Route("drift-review", target="review"),
+    Route("drift-finding", "post", target="finding", data=lambda w, own: {"action": "acknowledge", "note": "spy"}),
+    Route("zone-review"),
     Route("readiness"),
     Route("readiness-module", "post", data=lambda w, own: {"module": "scheduling_pro", "answer": "owned"}),
     Route("readiness-gate", "post",
@@ -117,6 +128,12 @@ def url_for(route: Route, world, key: str, own_objects: bool = False) -> str:
         kwargs["batch_id"] = batch.pk
         if route.target == "candidate":
             kwargs["candidate_id"] = batch.candidates.get().pk
+    elif route.target == "review":
+        workspace = world.other if own_objects else world.workspace
+        kwargs["review_id"] = DriftReview.objects.filter(workspace=workspace, work_state="done").get().pk
+    elif route.target == "finding":
+        workspace = world.other if own_objects else world.workspace
+        kwargs["finding_id"] = DriftFinding.objects.get(workspace=workspace, page_path__in=["/ac-repair", "/drains"]).pk
     elif route.target == "member":
         workspace = world.other if own_objects else world.workspace
         user = world.outsider if own_objects else world.viewer
@@ -154,6 +171,10 @@ def acme_state(world) -> dict:
                              .values_list("decision", "name", "edited")),
         "requests": sorted(BookingRequest.objects.filter(workspace=world.workspace)
                            .values_list("status", "completed_note")),
+        "drift": sorted(DriftFinding.objects.filter(workspace=world.workspace)
+                        .values_list("status", "acknowledged_note")),
+        "reviews": DriftReview.objects.filter(workspace=world.workspace).count(),
+        "claims": sorted(Page.objects.filter(workspace=world.workspace).values_list("path", "city")),
     }
 
 
@@ -181,6 +202,10 @@ def acme(world):
         BookingRequest.objects.create(workspace=workspace, site=page.site, page=page, submission_id=f"s-{name}",
                                       idempotency_key=f"k-{workspace.key}", name=name, zip="85004",
                                       created_at=world.page.created_at)
+    for workspace in (world.workspace, world.other):
+        # One finished review with one finding (the unapproved page), and one waiting for the worker.
+        drift_reviews.run_now(drift_reviews.new_review(workspace, Trigger.ON_DEMAND))
+        drift_reviews.new_review(workspace, Trigger.ON_DEMAND)
     return world
 
 

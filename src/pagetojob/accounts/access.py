@@ -23,12 +23,13 @@ class Can(StrEnum):
     OPERATE = "work the sync queue"
     IMPORT = "import ServiceTitan exports"
     MANAGE_INTAKE = "change the website form settings"
+    REVIEW_DRIFT = "run drift reviews and acknowledge or suppress findings"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Can]] = {
     Role.OWNER: frozenset(Can),
     Role.ADMIN: frozenset(Can),
-    Role.MARKETER: frozenset({Can.VIEW, Can.EDIT_MAP, Can.APPROVE_MAP, Can.IMPORT}),
+    Role.MARKETER: frozenset({Can.VIEW, Can.EDIT_MAP, Can.APPROVE_MAP, Can.IMPORT, Can.REVIEW_DRIFT}),
     Role.OPERATOR: frozenset({Can.VIEW, Can.OPERATE}),
     Role.VIEWER: frozenset({Can.VIEW}),
 }

@@ -34,6 +34,19 @@ class WorkQueue:
 _QUEUES: dict[str, WorkQueue] = {}
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """Periodic work an app wants (monthly drift reviews): the callback only creates rows keyed by period,
+    so every worker may run it and a second run creates nothing."""
+
+    name: str
+    callback: Callable[[datetime], int]
+    every_seconds: float
+
+
+_SCHEDULES: dict[str, Schedule] = {}
+
+
 def register(name: str, model: type[WorkItem], handler: Callable[[Any], None], lease_seconds: int = 120) -> None:
     """Apps register their queues from AppConfig.ready(), so `core` never imports them."""
     _QUEUES[name] = WorkQueue(name, model, handler, lease_seconds)
@@ -41,6 +54,33 @@ def register(name: str, model: type[WorkItem], handler: Callable[[Any], None], l
 
 def registered_queues() -> list[WorkQueue]:
     return list(_QUEUES.values())
+
+
+def register_schedule(name: str, callback: Callable[[datetime], int], every_seconds: float = 300.0) -> None:
+    """Apps register periodic row-creating callbacks from AppConfig.ready(); each worker runs them."""
+    _SCHEDULES[name] = Schedule(name, callback, every_seconds)
+
+
+def run_schedules(last_runs: dict[str, float] | None = None) -> int:
+    """Run every schedule whose interval has passed (every schedule when `last_runs` is None).
+
+    Returns how many rows the schedules created. A failing schedule is logged and retried at its next
+    interval; it never stops the worker or the queues.
+    """
+    created = 0
+    for schedule in list(_SCHEDULES.values()):
+        started = time.monotonic()
+        if last_runs is not None and started - last_runs.get(schedule.name, float("-inf")) < schedule.every_seconds:
+            continue
+        if last_runs is not None:
+            last_runs[schedule.name] = started
+        try:
+            created += schedule.callback(clock.now())
+        except OperationalError as error:
+            log.warning("schedule %s: database unavailable, trying again later: %s", schedule.name, error)
+        except Exception:
+            log.exception("schedule %s failed", schedule.name)
+    return created
 
 
 def new_worker_id() -> str:
@@ -120,6 +160,7 @@ def run_forever(
     began = time.monotonic()
     processed = 0
     last_beat = 0.0
+    last_schedules: dict[str, float] = {}
     log.info("worker %s started; queues: %s", worker_id, ", ".join(_QUEUES) or "none")
     while not stop.is_set():
         if max_seconds is not None and time.monotonic() - began > max_seconds:
@@ -129,6 +170,7 @@ def run_forever(
             if time.monotonic() - last_beat >= heartbeat_seconds:
                 beat(worker_id, started_at, processed)
                 last_beat = time.monotonic()
+            run_schedules(last_schedules)
             ran = run_once(worker_id)
         except OperationalError as error:
             log.warning("database unavailable, retrying: %s", error)

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pagetojob.accounts.access import Can, workspace_view
+from pagetojob.drift import report as drift_report
+from pagetojob.drift.models import FindingStatus
 from pagetojob.readiness.evaluate import evaluate
 from pagetojob.readiness.views import STATUS_ORDER
 from pagetojob.sites import coverage
@@ -28,10 +30,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for state in readiness.capabilities:
         status_counts[state.status] += 1
     gaps = [(gap, summary.gap_counts[gap.key]) for gap in coverage.GAPS if summary.gap_counts[gap.key]]
+    drift_counts = drift_report.status_counts(workspace)
     return render(request, "dashboard/dashboard.html", {
         "nav_section": "dashboard", "summary": summary, "gaps": gaps, "taxonomy": taxonomy,
         "readiness": readiness, "status_counts": status_counts,
         "capacity_rules": CapacityRule.objects.filter(workspace=workspace, active=True).count(),
         "recent": workspace.audit_entries.all()[:8],
         "sites": workspace.sites.all(),
+        "drift": drift_counts, "drift_severities": drift_report.SEVERITY_CHOICES,
+        "drift_latest": drift_report.latest_review(workspace),
+        "drift_top": workspace.drift_findings.filter(status=FindingStatus.OPEN).order_by(
+            "severity_rank", "rule_number", "page_path")[:4],
     })

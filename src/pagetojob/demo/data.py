@@ -123,6 +123,7 @@ class BindingRow:
     cta_mode: str = "auto"
     notes: str = ""
     approved_days_ago: int = 30
+    approved_names: tuple[tuple[str, str], ...] = ()  # names at approval that ServiceTitan has since changed
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,27 @@ class UserRow:
 
 
 @dataclass(frozen=True)
+class EarlierValue:
+    """Until `changed_days_ago`, the object (a page by path, or a taxonomy item by name) had `value` in `field`."""
+
+    changed_days_ago: int
+    model: str  # page, job_type, campaign, zone, pricebook_service, membership_type
+    name: str
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class DriftHistory:
+    """The drift monitor's past for the demo: reviews replayed over the data as it was, then people's triage."""
+
+    onboarded_days_ago: int
+    earlier: tuple[EarlierValue, ...]
+    acknowledged: tuple[tuple[str, str, str], ...] = ()  # (rule, page path or object name, note)
+    suppressed: tuple[tuple[str, str, int, str], ...] = ()  # (rule, page path or object name, days ahead, reason)
+
+
+@dataclass(frozen=True)
 class WorkspaceData:
     key: str
     name: str
@@ -180,6 +202,7 @@ class WorkspaceData:
     pages: tuple[PageRow, ...]
     schedulers: tuple[SchedulerRow, ...] = ()
     modules_owned: tuple[str, ...] = ()  # readiness answers recorded as "the contractor has it"
+    drift_history: DriftHistory | None = None
 
 
 D = Decimal
@@ -271,6 +294,8 @@ DP_ZONES = (
     ZoneRow(4400506, BUCKEYE, "emergency_only", ("Buckeye", "Goodyear"),
             ("85326", "85396", "85338", "85395")),
     ZoneRow(4400507, NORTH, "expansion", ("Cave Creek", "Anthem", "New River"), ("85331", "85086", "85087")),
+    # Drift: served, but the site has no page for it yet.
+    ZoneRow(4400508, "Fountain Hills", "active", ("Fountain Hills",), ("85268",)),
 )
 
 DP_PRICEBOOK = (
@@ -479,9 +504,11 @@ DP_PAGES = (
                approved_days_ago=20),
             advertised_price=D("89.00"), offer_text="$89 AC diagnostic, waived with any repair",
             promises=("same_day",), utm_campaign="summer-ac-demand"),
+    # Drift: the campaign was renamed in ServiceTitan after this binding was approved.
     PageRow("/lp/google-lsa", "Google Guaranteed AC Repair | Desert Peak", "campaign",
             _b("approved", "AC Repair", HVAC_SVC, campaign="Google Local Services Ads",
-               services=("HVAC-DIAG-001",), approved_days_ago=45),
+               services=("HVAC-DIAG-001",), approved_days_ago=45,
+               approved_names=(("campaign", "Google LSA - Phoenix"),)),
             utm_campaign="Google Local Services Ads"),
     # Drift: bound to a retired campaign.
     PageRow("/lp/winter-furnace-promo", "Winter Furnace Safety Check $79", "campaign",
@@ -534,6 +561,29 @@ DP_PAGES = (
     PageRow("/blog/when-to-replace-your-ac", "When Should You Replace Your AC in Phoenix?", "other", EMPTY),
 )
 
+DP_DRIFT_HISTORY = DriftHistory(
+    onboarded_days_ago=95,
+    earlier=(
+        EarlierValue(70, "page", "/ac-tune-up", "advertised_price", D("119.00")),
+        EarlierValue(45, "page", "/service-areas/tempe", "utm_campaign", "google business profile"),
+        EarlierValue(40, "campaign", "Winter Furnace Promo 2025", "active", True),
+        EarlierValue(18, "job_type", "Water Heater Repair", "active", True),
+        EarlierValue(9, "page", "/offers/89-ac-diagnostic", "advertised_price", D("89.00")),
+        EarlierValue(9, "page", "/offers/89-ac-diagnostic", "offer_text",
+                     "AC diagnostic for just $89, waived with repair"),
+    ),
+    acknowledged=(
+        ("outside_active_zones", "/service-areas/flagstaff",
+         "Kept for search traffic; the booking form comes off in the December site update."),
+        ("unapproved_or_competing", "/ac-repair",
+         "Redirecting /ac-repair to /ac-repair-phoenix with the next site release."),
+    ),
+    suppressed=(
+        ("zone_without_page", "Fountain Hills", 45,
+         "The Fountain Hills page is being written; it launches in January."),
+    ),
+)
+
 DESERT_PEAK = WorkspaceData(
     key="desert-peak",
     name="Desert Peak Heating & Air",
@@ -563,6 +613,7 @@ DESERT_PEAK = WorkspaceData(
     ),
     modules_owned=("scheduling_pro",),
     pages=DP_PAGES,
+    drift_history=DP_DRIFT_HISTORY,
 )
 
 # --------------------------------------------------------------------------- Saguaro Plumbing & Drain

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
@@ -231,6 +232,7 @@ def _load_workspace(wd: data.WorkspaceData, users: dict[str, Any], now: datetime
                 "business_unit": spec.business_unit,
                 "campaign": spec.campaign,
                 "membership_type": spec.membership_type,
+                **dict(spec.approved_names),
             }
             binding.save(update_fields=["approved_by", "approved_at", "approved_names"])
             _audit(workspace, approver, "binding.approve", f"Approved the binding of {page.path}",
@@ -249,7 +251,17 @@ def _load_workspace(wd: data.WorkspaceData, users: dict[str, Any], now: datetime
     _suggest(workspace, approver)
     _audit(workspace, None, "demo.loaded", f"Loaded the demo workspace {wd.name}", workspace, now,
            {"pages": len(wd.pages)})
+    _extend(workspace, wd, users, now)
     return workspace
+
+
+def _extend(workspace: Workspace, wd: data.WorkspaceData, users: dict[str, Any], now: datetime) -> None:
+    """Apps add their own part of the demo (the drift monitor replays its review history) through an
+    `extend_demo` method on their AppConfig, so this loader never imports them."""
+    for config in apps.get_app_configs():
+        extend = getattr(config, "extend_demo", None)
+        if callable(extend):
+            extend(workspace, wd, users[wd.approver], now)
 
 
 def _suggest(workspace: Workspace, actor: Any) -> None:

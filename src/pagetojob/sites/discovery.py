@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from pagetojob.accounts import audit
 from pagetojob.accounts.models import Workspace
 from pagetojob.core import clock
+from pagetojob.sites import claims
 from pagetojob.sites.classification import classify_page
 from pagetojob.sites.models import Binding, Page, PageKind, Site
 from pagetojob.taxonomy.models import Zone
@@ -37,6 +38,7 @@ class PageEntry:
     url: str
     title: str = ""
     origin: str = ""
+    claims: tuple[tuple[str, str], ...] = ()  # claim columns of a page CSV: (field, cell text)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class ImportResult:
     missing: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     audit_id: int | None = None
+    claims_updated: int = 0  # existing pages whose claims (price, offer, place...) the file changed
 
     def counts(self) -> dict[str, int]:
         return {"created": len(self.created), "updated": len(self.updated), "unchanged": self.unchanged,
@@ -209,15 +212,22 @@ def import_pages(workspace: Workspace, site: Site, entries: Any, actor: Any, sou
         new_pages: list[Page] = []
         changed: list[Page] = []
         seen_unchanged: list[int] = []
+        claimed: list[Page] = []
         for path, entry in accepted.items():
             title = entry.title.strip()[:300]
             found = existing.get(path)
+            values = _claims_of(entry, result.skipped)
             if found is None:
                 kind = classify_page(path, title, cities).kind
                 new_pages.append(Page(workspace=workspace, site=site, path=path, title=title, kind=kind,
-                                      kind_source=AUTO, discovered_from=result.source, last_seen_in_sitemap_at=now))
+                                      kind_source=AUTO, discovered_from=result.source, last_seen_in_sitemap_at=now,
+                                      **values))
                 continue
             page = found
+            if values and any(getattr(page, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(page, name, value)
+                claimed.append(page)
             seen.add(page.pk)
             before = (page.title, page.kind, page.missing_since)
             if title:
@@ -237,6 +247,9 @@ def import_pages(workspace: Workspace, site: Site, entries: Any, actor: Any, sou
         result.created = [page.path for page in created]
         Page.objects.bulk_update(changed, ["title", "kind", "missing_since", "last_seen_in_sitemap_at",
                                            "discovered_from"], batch_size=500)
+        if claimed:
+            Page.objects.bulk_update(claimed, list(claims.FIELDS), batch_size=500)
+        result.claims_updated = len(claimed)
         for chunk in _chunks(seen_unchanged):
             Page.objects.filter(pk__in=chunk).update(last_seen_in_sitemap_at=now)
             Page.objects.filter(pk__in=chunk, discovered_from="").update(discovered_from=result.source)
@@ -250,9 +263,22 @@ def import_pages(workspace: Workspace, site: Site, entries: Any, actor: Any, sou
             "created": result.created[:AUDIT_LIST_LIMIT], "updated": result.updated[:AUDIT_LIST_LIMIT],
             "missing": result.missing[:AUDIT_LIST_LIMIT],
             "skipped": [s.as_dict() for s in result.skipped[:AUDIT_LIST_LIMIT]],
+            "claims_updated": result.claims_updated,
         })
     result.audit_id = record.pk
     return result
+
+
+def _claims_of(entry: PageEntry, skipped: list[Skipped]) -> dict[str, Any]:
+    """The claim columns of a page CSV row; a cell that cannot be read keeps all of that row's claims out."""
+    if not entry.claims:
+        return {}
+    try:
+        return claims.parse(dict(entry.claims))
+    except claims.ClaimsError as error:
+        label = f"{entry.origin}: {entry.url}" if entry.origin else entry.url
+        skipped.append(Skipped(label, f"the page was imported, but not what it claims — {error}"))
+        return {}
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:

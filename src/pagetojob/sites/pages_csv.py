@@ -12,6 +12,16 @@ MAX_ROWS = 100_000
 URL_HEADERS = ("url", "urls", "loc", "page", "page url", "pageurl", "address", "link", "permalink", "path",
                "page path", "landing page")
 TITLE_HEADERS = ("title", "page title", "title 1", "meta title", "name", "page name", "h1", "h1-1")
+# Optional columns with what the page claims; the drift monitor checks them against ServiceTitan's data.
+CLAIM_HEADERS = {
+    "city": ("city", "service area city", "location city"),
+    "zips": ("zips", "zip codes", "zip", "zip code", "postal codes"),
+    "advertised_price": ("advertised price", "price"),
+    "offer_text": ("offer", "offer text"),
+    "offer_expires_on": ("offer ends", "offer end date", "offer expires", "offer expires on", "offer expiry"),
+    "promises": ("promises", "promise"),
+    "utm_campaign": ("utm campaign",),
+}
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -62,6 +72,7 @@ def parse_pages_csv(data: bytes, name: str = "The file", max_bytes: int = MAX_CS
     entries: list[PageEntry] = []
     url_col: int | None = None
     title_col: int | None = None
+    claim_cols: dict[str, int] = {}
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
@@ -69,6 +80,8 @@ def parse_pages_csv(data: bytes, name: str = "The file", max_bytes: int = MAX_CS
             if url_col is None:
                 url_col, title_col = _column(row, URL_HEADERS), _column(row, TITLE_HEADERS)
                 if url_col is not None:
+                    claim_cols = {name: col for name, headers in CLAIM_HEADERS.items()
+                                  if (col := _column(row, headers)) is not None}
                     continue
                 if not _looks_like_url(row[0]):
                     found = ", ".join(cell.strip() for cell in row if cell.strip())[:300]
@@ -77,7 +90,8 @@ def parse_pages_csv(data: bytes, name: str = "The file", max_bytes: int = MAX_CS
                 url_col, title_col = 0, (1 if len(row) > 1 else None)
             url = row[url_col].strip() if len(row) > url_col else ""
             title = row[title_col].strip() if title_col is not None and len(row) > title_col else ""
-            entries.append(PageEntry(url=url, title=title, origin=f"row {reader.line_num}"))
+            claims = tuple((name, row[col].strip() if len(row) > col else "") for name, col in claim_cols.items())
+            entries.append(PageEntry(url=url, title=title, origin=f"row {reader.line_num}", claims=claims))
             if len(entries) > MAX_ROWS:
                 raise DiscoveryError(f"{name} has more than {MAX_ROWS:,} rows. Split it into smaller files.")
     except csv.Error as error:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pagetojob.accounts.access import Can, can, workspace_view
 from pagetojob.core import clock
-from pagetojob.sites import bindings, coverage
+from pagetojob.sites import bindings, claims, coverage
 from pagetojob.sites.forms import BindingForm
 from pagetojob.sites.models import BindingStatus, CapacityRule, Page, PageKind
 from pagetojob.sites.titan_map import GAP_CHOICES, OBJECT_FILTERS, MapFilters, export_rows, map_pages, with_rows
@@ -150,7 +150,26 @@ def binding_detail(request: HttpRequest, page_id: int) -> HttpResponse:
         "editable": editable, "can_approve": can(request.membership, Can.APPROVE_MAP), "history": history,
         "inactive_bound": inactive_bound, "page_kinds": PageKind.choices,
         "required": [coverage.FIELD_LABELS[f] for f in coverage.REQUIRED.get(page.kind, ())],
+        "promise_choices": list(claims.PROMISES.items()),
     }, status=400 if form.errors else 200)
+
+
+@require_POST
+@workspace_view(Can.EDIT_MAP)
+def page_claims(request: HttpRequest, page_id: int) -> HttpResponse:
+    """What the page claims (place, price, offer, promises, UTM campaign): the facts drift reviews check."""
+    workspace = request.workspace
+    page = get_object_or_404(Page.objects.filter(workspace=workspace), pk=page_id)
+    raw = {name: request.POST.get(name, "") for name in claims.FIELDS if name != "promises"}
+    raw["promises"] = request.POST.getlist("promises")
+    try:
+        diff = claims.update(page, request.user, claims.parse(raw))
+    except claims.ClaimsError as error:
+        messages.error(request, f"Nothing saved for {page.path}. {error}.")
+    else:
+        messages.success(request, f"Saved what {page.path} claims; the next drift review checks it."
+                         if diff else "Nothing changed.")
+    return redirect("binding", workspace.key, page.pk)
 
 
 @workspace_view(Can.VIEW)

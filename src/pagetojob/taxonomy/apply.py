@@ -11,6 +11,7 @@ from django.db.models import DateTimeField, DecimalField, JSONField
 
 from pagetojob.accounts import audit
 from pagetojob.core import clock
+from pagetojob.taxonomy import hooks
 from pagetojob.taxonomy.families import BY_KEY
 from pagetojob.taxonomy.importer import FAMILY_FIELDS, ImportFileError, _chunks
 from pagetojob.taxonomy.models import (
@@ -126,6 +127,7 @@ def apply_batch(batch: ImportBatch, actor: Any) -> dict:
                        "apply again, and if it fails the same way, contact support with this message.")
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.REVIEW, phase="read", errors=[message])
         raise ImportFileError(message) from error
+    hooks.import_applied(batch, actor)
     return summary
 
 
