@@ -99,8 +99,9 @@ def client(server: SandboxServer) -> Iterator[Client]:
 
 
 def booking_body(external_id: str, **extra: Any) -> dict[str, Any]:
-    return {"source": "PageToJob", "name": "Dana Whitfield", "summary": "AC blowing warm air", "isFirstTimeClient": True,
-            "externalId": external_id, "campaignId": 3300401, "businessUnitId": 1000201, "jobTypeId": 2100301,
+    return {"source": "PageToJob", "name": "Dana Whitfield", "summary": "AC blowing warm air",
+            "isFirstTimeClient": True, "externalId": external_id, "campaignId": 3300401, "businessUnitId": 1000201,
+            "jobTypeId": 2100301,
             "priority": "Normal", "address": {"street": "1204 E Palm Ln", "city": "Phoenix", "state": "AZ",
                                               "zip": "85006", "country": "USA"},
             "contacts": [{"type": "MobilePhone", "value": "6025550101"}], "start": "2026-12-01T16:00:00Z", **extra}
