@@ -148,3 +148,28 @@ def test_unknown_paths_and_methods(client: Client):
     assert client.get("/crm/v2/tenant/{t}/nothing-here").status_code == 404
     wrong_method = client.http.delete(LEADS.format(t=4100100), headers=client.headers())
     assert wrong_method.status_code == 405 and "GET, POST" in wrong_method.json()["title"]
+
+
+def test_concurrent_creates_get_distinct_ids(server, client: Client):
+    import threading
+
+    import httpx
+
+    headers = client.headers()
+    ids: list[int] = []
+    lock = threading.Lock()
+
+    def send(number: int) -> None:
+        with httpx.Client(base_url=server.url, headers=headers, timeout=10) as http:
+            for index in range(20):
+                response = http.post(BOOKINGS.format(t=4100100), json=booking_body(f"dp-req-{number}-{index}"))
+                with lock:
+                    ids.append(response.json()["id"])
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(ids) == 120 and len(set(ids)) == 120
+    assert client.admin("tenants/4100100/counts").json()["counts"]["booking"] == 120

@@ -150,13 +150,11 @@ def create_booking(call: Call) -> Answer:
 def list_bookings(call: Call) -> Answer:
     """Both booking lists take `externalId` in the official document: it is how a client finds the booking a
     create made when the answer never arrived."""
-    items = call.tenant.all("booking")
+    external_id = call.params.get("externalId")
+    items = call.tenant.by_external_id("booking", external_id) if external_id else call.tenant.all("booking")
     if "booking_provider" in call.path_args:
         _provider(call)
         items = [r for r in items if r.body["bookingProviderId"] == call.path_args["booking_provider"]]
-    external_id = call.params.get("externalId")
-    if external_id:
-        items = [r for r in items if r.external_id == external_id]
     return 200, page_of(items, call.params, has_active=False)
 
 

@@ -504,7 +504,7 @@ class SandboxServer:
         return next(c for c in self.state.clients.values() if c.tenant_id == tenant_id)
 
     def start(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="servicetitan-sandbox", daemon=True)
         self._thread.start()
         return self
