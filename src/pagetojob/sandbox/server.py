@@ -484,12 +484,14 @@ class SandboxServer:
         self.state = SandboxState(self.config)
         handler = type("BoundHandler", (Handler,), {"state": self.state})
         self.httpd = _Server((host, port), handler)
-        self.host, self.port = self.httpd.server_address[0], self.httpd.server_address[1]
+        bound_host, bound_port = self.httpd.server_address[:2]
+        self.host: str = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
+        self.port: int = int(bound_port)
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host = self.host if ":" not in str(self.host) else f"[{self.host}]"
+        host = self.host if ":" not in self.host else f"[{self.host}]"
         return f"http://{host}:{self.port}"
 
     @property
