@@ -58,10 +58,19 @@ def test_create_answers_match_the_documented_shape(client: Client):
                                      "post"), booking.json())
     listed = client.get("/crm/v2/tenant/{t}/bookings", externalId="dp-req-contract")
     assert_valid(response_validator("crm-v2.json", "/tenant/{tenant}/bookings", "get"), listed.json())
+    one = client.get(BOOKINGS + f"/{booking.json()['id']}")
+    assert_valid(response_validator("crm-v2.json", "/tenant/{tenant}/booking-provider/{booking_provider}/bookings/{id}",
+                                    "get"), one.json())
     lead = client.post("/crm/v2/tenant/{t}/leads", lead_body())
     assert_valid(response_validator("crm-v2.json", "/tenant/{tenant}/leads", "post"), lead.json())
+    assert_valid(response_validator("crm-v2.json", "/tenant/{tenant}/leads", "get"),
+                 client.get("/crm/v2/tenant/{t}/leads").json())
     job = client.post("/jpm/v2/tenant/{t}/jobs", job_body())
     assert_valid(response_validator("jpm-v2.json", "/tenant/{tenant}/jobs", "post"), job.json())
+    assert_valid(response_validator("jpm-v2.json", "/tenant/{tenant}/jobs", "get"),
+                 client.get("/jpm/v2/tenant/{t}/jobs").json())
+    assert_valid(response_validator("jpm-v2.json", "/tenant/{tenant}/job-types/{id}", "get"),
+                 client.get("/jpm/v2/tenant/{t}/job-types/2100301").json())
     capacity = client.post("/dispatch/v2/tenant/{t}/capacity", {
         "startsOnOrAfter": "2026-12-01T07:00:00Z", "endsOnOrBefore": "2026-12-02T07:00:00Z",
         "skillBasedAvailability": True})
