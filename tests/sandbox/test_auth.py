@@ -50,6 +50,7 @@ def test_api_calls_need_a_bearer_token_and_the_app_key(client: Client):
     wrong_key = client.http.get(path, headers={"Authorization": token, "ST-App-Key": "ak1.other"})
     assert wrong_key.status_code == 403
     assert client.get(UNITS).status_code == 200
+    assert client.admin("stats").json()["tenants"]["4100100"]["authFailures"] == 4
 
 
 def test_a_token_of_one_tenant_is_refused_for_another(server: SandboxServer, client: Client):

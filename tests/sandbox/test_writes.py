@@ -173,3 +173,16 @@ def test_concurrent_creates_get_distinct_ids(server, client: Client):
         thread.join()
     assert len(ids) == 120 and len(set(ids)) == 120
     assert client.admin("tenants/4100100/counts").json()["counts"]["booking"] == 120
+
+
+def test_chunked_bodies_and_oversized_ones(client: Client):
+    def chunks():
+        yield b'{"campaignId": 3300401, '
+        yield b'"summary": "sent in chunks"}'
+
+    chunked = client.http.post(LEADS.format(t=4100100), content=chunks(),
+                               headers={**client.headers(), "Content-Type": "application/json"})
+    assert chunked.status_code == 200 and chunked.json()["summary"] == "sent in chunks"
+    huge = client.http.post(LEADS.format(t=4100100), content=b"x" * 1_000_001,
+                            headers={**client.headers(), "Content-Type": "application/json"})
+    assert huge.status_code == 400 and "at most" in huge.json()["title"]

@@ -66,7 +66,7 @@ class Token:
 class Stats:
     """Request counts, overall and per tenant, for `/_sandbox/stats`."""
 
-    NAMES = ("requests", "rateLimited", "serverErrors", "timeouts", "drops", "clientErrors", "ok")
+    NAMES = ("requests", "ok", "clientErrors", "authFailures", "rateLimited", "serverErrors", "timeouts", "drops")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -193,14 +193,36 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def _read_body(self) -> bytes:
+        if (self.headers.get("Transfer-Encoding") or "").lower() == "chunked":
+            return self._read_chunks()
         length = self.headers.get("Content-Length")
         if not length:
             return b""
         size = int(length) if length.isdigit() else -1
         if size < 0 or size > MAX_BODY_BYTES:
-            raise api.ApiError(400, f"The request body must be between 0 and {MAX_BODY_BYTES} bytes with a valid "
+            self.close_connection = True  # the unread body would be taken for the next request
+            raise api.ApiError(400, f"The request body must be at most {MAX_BODY_BYTES} bytes, with a valid "
                                     "Content-Length.")
         return self.rfile.read(size)
+
+    def _read_chunks(self) -> bytes:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(100).split(b";")[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                self.close_connection = True
+                raise api.ApiError(400, "The chunked request body is malformed.") from None
+            if size == 0:
+                while self.rfile.readline(1000).strip():  # trailers
+                    pass
+                return bytes(body)
+            body += self.rfile.read(size)
+            self.rfile.readline(10)
+            if len(body) > MAX_BODY_BYTES:
+                self.close_connection = True
+                raise api.ApiError(400, f"The request body must be at most {MAX_BODY_BYTES} bytes.")
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's naming
         self._dispatch()
@@ -304,7 +326,11 @@ class Handler(BaseHTTPRequestHandler):
                                     f"{self.command}.")
         path_args = api.path_arguments(route, rest)
         tenant_id = path_args["tenant"]
-        self._authenticate(tenant_id)
+        try:
+            self._authenticate(tenant_id)
+        except api.ApiError:
+            state.stats.count(tenant_id, "authFailures")
+            raise
         tenant = state.tenants[tenant_id]
         stats = state.stats
         stats.count(tenant_id, "requests")
@@ -428,7 +454,7 @@ class Handler(BaseHTTPRequestHandler):
             if body.get(name) is not None and (not isinstance(body[name], str) or not body[name].strip()):
                 raise api.ApiError(400, f"{name} must be a non-empty string when given.")
         try:
-            client = self.state.add_tenant(tenant_id, body.get("seed", "empty"), body.get("clientId"),
+            client = self.state.add_tenant(tenant_id, body.get("seed", self.state.config.seed), body.get("clientId"),
                                            body.get("clientSecret"))
         except ValueError as problem:
             raise api.ApiError(400, str(problem)) from None
