@@ -274,12 +274,11 @@ class Handler(BaseHTTPRequestHandler):
         state.stats.token("requests")
         if self.command != "POST":
             raise api.ApiError(405, "Use POST for /connect/token.")
-        if state.faults.settings.token_faults:
-            fault = state.faults.draw()
-            if fault == "timeout":
-                self._hold_then_drop(None)
-            elif fault == "error":
-                self._server_error(None)
+        fault = state.faults.draw() if state.faults.settings.token_faults else None
+        if fault == "timeout":
+            self._hold_then_drop(None)
+        elif fault == "error":
+            self._server_error(None)
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             self._oauth_error(400, "invalid_request", "Send the token request form-encoded "
@@ -297,11 +296,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         client = state.clients.get(form["client_id"])
         if client is None or not secrets.compare_digest(client.client_secret, form["client_secret"]):
-            state.stats.token("rejected")
             self._oauth_error(401, "invalid_client", "Unknown client_id or wrong client_secret.")
             return
         value, ttl = state.issue_token(client)
         state.stats.token("issued")
+        if fault == "drop":
+            state.stats.token("dropped")
+            raise Dropped
         self._send(200, {"access_token": value, "expires_in": ttl, "token_type": "Bearer", "scope": "api"},
                    {"Cache-Control": "no-store"})
 
