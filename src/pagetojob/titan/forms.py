@@ -44,6 +44,10 @@ class ConnectionForm(forms.Form):
         label="Client secret", max_length=600, strip=False,
         help_text="cs1.… — generated in ServiceTitan for this tenant; paste it exactly.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}))
+    test_now = forms.BooleanField(
+        label="Test now", required=False, initial=True,
+        help_text="Fetch a token and read one business unit right after saving. Leave it off to store credentials "
+                  "before the tenant has authorized the app.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -52,6 +52,9 @@ def connection_page(request: WorkspaceRequest) -> HttpResponse:
                 for name, message in refused.errors.items():
                     form.add_error(name if name in form.fields else None, message)
             else:
+                if not data.get("test_now"):
+                    messages.success(request, "Credentials stored encrypted. Test the connection to start using them.")
+                    return redirect("titan-connection", workspace.key)
                 result = titan_connection.test_connection(workspace, request.user)
                 if result.ok:
                     messages.success(request, "Credentials stored encrypted. " + result.message)
