@@ -27,23 +27,28 @@ def environment_choices() -> list[tuple[str, str]]:
 
 
 class ConnectionForm(forms.Form):
+    """Field checks live in `connection.validate` (shared with programmatic connects), so every message says what
+    to do; the fields themselves only carry labels, help and widgets."""
+
     environment = forms.ChoiceField(widget=forms.RadioSelect, choices=environment_choices)
     tenant_id = forms.CharField(
-        label="Tenant id", max_length=40,
+        label="Tenant id", max_length=40, required=False,
         help_text="The tenant's number, shown with the client id and secret in ServiceTitan (Settings › "
                   "Integrations › API Application Access).",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}))
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false",
+                                      "required": True}))
     app_key = forms.CharField(
-        label="App key", max_length=600, strip=False,
+        label="App key", max_length=600, strip=False, required=False,
         help_text="The application key (ak1.…) from the ServiceTitan developer portal.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false", "required": True}))
     client_id = forms.CharField(
-        label="Client id", max_length=600, strip=False, help_text="cid.… — stored encrypted like the secret.",
-        widget=UnechoedTextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+        label="Client id", max_length=600, strip=False, required=False,
+        help_text="cid.… — stored encrypted like the secret.",
+        widget=UnechoedTextInput(attrs={"autocomplete": "off", "spellcheck": "false", "required": True}))
     client_secret = forms.CharField(
-        label="Client secret", max_length=600, strip=False,
+        label="Client secret", max_length=600, strip=False, required=False,
         help_text="cs1.… — generated in ServiceTitan for this tenant; paste it exactly.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}))
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false", "required": True}))
     test_now = forms.BooleanField(
         label="Test now", required=False, initial=True,
         help_text="Fetch a token and read one business unit right after saving. Leave it off to store credentials "

@@ -34,9 +34,14 @@ def connection_page(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     can_manage = can(request.membership, Can.MANAGE_CONNECTION)
     keys_problem = titan_connection.keys_problem()
-    initial = {"environment": Environment.SANDBOX if request.GET.get("environment") == "sandbox"
-               and settings.SANDBOX_URL else Environment.INTEGRATION}
-    form = ConnectionForm(request.POST or None, initial=initial)
+    connection = titan_connection.connection_of(workspace)
+    if request.GET.get("environment") == "sandbox" and settings.SANDBOX_URL:
+        environment = Environment.SANDBOX
+    elif connection is not None and (connection.environment != Environment.SANDBOX or settings.SANDBOX_URL):
+        environment = Environment(connection.environment)
+    else:
+        environment = Environment.INTEGRATION
+    form = ConnectionForm(request.POST or None, initial={"environment": environment})
     if request.method == "POST":
         _require_manage(request)
         if keys_problem:
@@ -62,10 +67,11 @@ def connection_page(request: WorkspaceRequest) -> HttpResponse:
                     messages.error(request, "Credentials stored encrypted, but the test failed: "
                                    + result.message.removeprefix("Test failed: "))
                 return redirect("titan-connection", workspace.key)
-    connection = titan_connection.connection_of(workspace)
     return render(request, "titan/connection.html", {
         "nav_section": "titan", "connection": connection, "form": form, "can_manage": can_manage,
         "keys_problem": keys_problem, "sandbox_url": settings.SANDBOX_URL,
+        "open_form": connection is None or not connection.is_connected or form.is_bound
+        or request.GET.get("environment") == "sandbox",
         "credentials_ok": connection is not None and titan_connection.credentials_ok(workspace),
     })
 
