@@ -179,8 +179,11 @@ def main(argv: list[str] | None = None) -> None:
               "  sandbox  run a local ServiceTitan sandbox (tokens, API shapes, per-tenant state, faults)\n"
               "  import   taxonomy | apply | sitemap | pages-csv: bring in ServiceTitan exports and site pages\n"
               "  drift    run --workspace KEY [--json]: review the site against ServiceTitan's data now\n"
+              "  rotate-keys  re-encrypt stored ServiceTitan credentials under the newest encryption key\n"
               "  migrate, createsuperuser, check --deploy ... any Django management command")
         sys.exit(0)
+    if argv[0] == "rotate-keys":
+        argv[0] = "rotate_keys"
     if argv[0] == "import":
         # `pagetojob import taxonomy|apply|sitemap|pages-csv ...` are the import_* management commands.
         if len(argv) < 2 or argv[1].startswith("-"):

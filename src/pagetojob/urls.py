@@ -20,6 +20,7 @@ from pagetojob.sites import suggestion_views as sites_suggestions
 from pagetojob.sites import views as sites_views
 from pagetojob.taxonomy import import_views
 from pagetojob.taxonomy import views as taxonomy_views
+from pagetojob.titan import views as titan_views
 
 workspace_patterns = [
     path("", dashboard, name="dashboard"),
@@ -62,6 +63,9 @@ workspace_patterns = [
     path("readiness/module/", readiness_views.save_module, name="readiness-module"),
     path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),
     path("readiness/flag/", readiness_views.save_flag, name="readiness-flag"),
+    path("settings/servicetitan/", titan_views.connection_page, name="titan-connection"),
+    path("settings/servicetitan/test/", titan_views.test_view, name="titan-test"),
+    path("settings/servicetitan/disconnect/", titan_views.disconnect_view, name="titan-disconnect"),
     path("people/", accounts_views.team_page, name="team"),
     path("people/<int:member_id>/", accounts_views.change_member, name="change-member"),
     path("audit/", accounts_views.audit_log, name="audit-log"),

@@ -22,6 +22,7 @@ from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
 from pagetojob.sites.models import Binding, Page
 from pagetojob.taxonomy.families import FAMILIES
 from pagetojob.taxonomy.models import BusinessUnit, ImportBatch, ImportCandidate, JobType
+from pagetojob.titan.models import TitanConnection
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,12 @@ ROUTES: list[Route] = [
     Route("readiness-gate", "post",
           data=lambda w, own: {"gate": "customer_authorization", "satisfied": "1", "evidence": "signed"}),
     Route("readiness-flag", "post", data=lambda w, own: {"flag": "pause_all_sync", "enabled": "1"}),
+    Route("titan-connection"),
+    Route("titan-connection", "post", data=lambda w, own: {
+        "environment": "integration", "tenant_id": "5150", "app_key": "ak1.spy-app-key", "client_id": "cid.spy-client",
+        "client_secret": "cs1.spy-secret"}),  # no test_now: stored without reaching out to ServiceTitan
+    Route("titan-test", "post"),
+    Route("titan-disconnect", "post", data=lambda w, own: {"confirm": "yes"}),
     Route("team"),
     Route("team", "post", data=lambda w, own: {"email": "spy@rival.test", "role": "admin"}),
     Route("change-member", "post", target="member", data=lambda w, own: {"role": "owner"}),
@@ -175,6 +182,7 @@ def acme_state(world) -> dict:
                         .values_list("status", "acknowledged_note")),
         "reviews": DriftReview.objects.filter(workspace=world.workspace).count(),
         "claims": sorted(Page.objects.filter(workspace=world.workspace).values_list("path", "city")),
+        "titan": sorted(TitanConnection.objects.values_list("workspace_id", "state", "client_secret_encrypted")),
     }
 
 
