@@ -149,7 +149,8 @@ def _zone(request: BookingRequest, mapping: Mapping) -> MappedObject:
                                  "request is not one.", False))
     if not zone.active:
         mapping.warnings.append(("zone_inactive", f"Zone “{zone.name}” is inactive in ServiceTitan.", False))
-    return MappedObject("zone", label, zone.st_id, zone.name, zone.active, source, zone.get_state_display())
+    note = "" if zone.state == ZoneState.ACTIVE else zone.get_state_display()
+    return MappedObject("zone", label, zone.st_id, zone.name, zone.active, source, note)
 
 
 def _pricebook(request: BookingRequest, binding: Binding | None, mapping: Mapping) -> MappedObject:
