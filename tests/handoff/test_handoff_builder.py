@@ -101,9 +101,11 @@ def test_without_a_chosen_booking_provider_the_booking_is_blocked_and_the_path_s
     plan = build_handoff(store(bound, payload()))
     assert [w.code for w in plan.blocking] == ["booking_provider"]
     assert "/booking-provider/{bookingProvider}/bookings" in plan.requests[0].path
+    BookingProvider.objects.filter(st_id=7002).update(active=False)
     setting = build_handoff(BookingRequest.objects.get(pk=plan.booking_request_id), booking_provider_id=7002)
     assert setting.mapped_object("booking_provider").source == "the workspace's booking provider setting"
     assert "/booking-provider/7002/bookings" in setting.requests[0].path
+    assert "booking_provider_inactive" in codes(setting)
 
 
 def test_the_key_and_bodies_are_deterministic_and_the_key_is_the_external_id(bound):

@@ -39,6 +39,7 @@ def test_lead_mode_shows_the_lead_and_its_lead_form_attribution(world, stored, c
     page = client_for(world.viewer).get(url).content.decode()
     assert "/crm/v2/tenant/{tenant}/leads" in page and "web-lead-form-attributions" in page
     assert "/bookings" not in page
+    assert "Lead handoff to ServiceTitan is" in page and "leads have no <code>externalId</code>" in page
 
 
 def test_a_recorded_gate_is_no_longer_listed_as_missing(world, stored, client_for):

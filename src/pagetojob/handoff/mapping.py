@@ -114,6 +114,9 @@ def _booking_provider(request: BookingRequest, snapshot: dict[str, Any], setting
         item = providers.filter(st_id=st_id).first()
         if item is not None:
             mapping.items["booking_provider"] = item
+            if not item.active:
+                mapping.warnings.append(("booking_provider_inactive", f"Booking provider tag “{item.name}” is "
+                                         "inactive in ServiceTitan: choose an active one for this page.", False))
             return MappedObject("booking_provider", label, item.st_id, item.name, item.active, source)
         return MappedObject("booking_provider", label, st_id, f"Booking provider {st_id}", None, source,
                             "not in the imported booking provider tags")

@@ -25,7 +25,7 @@ def handoff_screen(request: WorkspaceRequest, request_id: int) -> HttpResponse:
         BookingRequest.objects.filter(workspace=workspace).select_related("workspace", "page", "zone"), pk=request_id)
     mode = "lead" if request.GET.get("mode") == "lead" else "booking"
     plan = build_handoff(booking, prefer_leads=mode == "lead")
-    gates = tenant_access(workspace, "booking_handoff")
+    gates = tenant_access(workspace, plan.capabilities[0])  # booking_handoff, or lead_handoff for a lead
     steps = [{"request": step, "access": tenant_access(workspace, step.capability)} for step in plan.requests]
     return render(request, "handoff/handoff.html", {
         "nav_section": "requests", "booking": booking, "plan": plan, "mode": mode, "gates": gates, "steps": steps,
