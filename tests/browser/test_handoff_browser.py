@@ -13,7 +13,7 @@ from .conftest import PRIMARY, screenshot
 pytestmark = pytest.mark.browser
 
 
-def submit_request(app, name: str) -> None:
+def submit_request(app, name: str, **overrides) -> None:
     body = {
         "submission_id": f"handoff-{name.replace(' ', '-').lower()}",
         "page_url": "https://www.desertpeakair.com/ac-repair-phoenix", "service": "AC Repair",
@@ -26,6 +26,7 @@ def submit_request(app, name: str) -> None:
                     "referrer": "https://www.google.com/", "utm_source": "google", "utm_medium": "cpc",
                     "utm_campaign": "phx-ac-summer", "gclid": "Cj0KCQ-handoff"},
     }
+    body.update(overrides)
     response = app.request.post(f"/api/v1/intake/{PRIMARY}/requests", data=json.dumps(body),
                                 headers={"Content-Type": "application/json"})
     assert response.status in (200, 201), response.text()
@@ -65,3 +66,16 @@ def test_the_handoff_screen_shows_mapping_warnings_key_and_each_dry_run_call(app
     app.wait_for_load_state()
     assert "/crm/v2/tenant/{tenant}/leads" in app.locator("article.call").nth(0).inner_text()
     screenshot(app, "handoff-screen-lead")
+
+
+def test_warnings_say_in_plain_words_what_to_fix(app):
+    name = "Quinn Paused"
+    submit_request(app, name, page_url="https://www.desertpeakair.com/no-such-page",
+                   address={"street": "5 Ranch Rd", "city": "Queen Creek", "state": "AZ", "zip": "85142"})
+    app.goto(f"/w/{PRIMARY}/requests/?q=Quinn")
+    app.get_by_role("link", name=name).click()
+    app.get_by_role("link", name="See the mapping and the calls it makes").click()
+    warnings = app.locator("ul.warnings").inner_text()
+    assert "is paused" in warnings and "No job type is mapped" in warnings
+    assert warnings.index("blocks sending") < warnings.index("is paused")  # what stops sending comes first
+    screenshot(app, "handoff-screen-warnings")

@@ -95,3 +95,20 @@ def test_the_validator_rejects_a_body_that_breaks_the_schema():
     assert any(message.startswith("isFirstTimeClient") for message in found)
     assert any(message.startswith("priority") for message in found)
     assert any(message.startswith("start") for message in found)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", ["booking", "lead"])
+def test_the_lookup_for_an_outcome_unknown_retry_uses_a_documented_list_operation(world, mode):
+    from urllib.parse import parse_qs, urlsplit
+
+    bind_fully(world)
+    plan = build_handoff(_request(world, "full", "today", True, 7), tenant_id=1234567, prefer_leads=mode == "lead")
+    lookup = urlsplit(plan.requests[0].lookup_path)
+    method, template, found = operation("crm-v2.json", "Bookings_GetList2" if mode == "booking" else "Leads_GetList")
+    assert method == "GET" and path_pattern(template).match(lookup.path)
+    documented = {parameter["name"] for parameter in found["parameters"] if parameter.get("in") == "query"}
+    query = parse_qs(lookup.query)
+    assert set(query) <= documented
+    if mode == "booking":
+        assert query["externalId"] == [plan.idempotency_key]

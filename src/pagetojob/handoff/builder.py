@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from pagetojob.handoff import payloads
 from pagetojob.handoff.job_rules import JobCheck, JobFacts, JobInputs, check_job
@@ -55,6 +56,12 @@ class DryRunRequest:
     headers: dict[str, str]
     body: dict[str, Any]
     fills: tuple[Fill, ...] = ()
+    # GET path (with query) that finds the record this call creates, for an outcome-unknown retry; "" when none.
+    lookup_path: str = ""
+
+    @property
+    def lookup_url(self) -> str:
+        return self.url[: len(self.url) - len(self.path)] + self.lookup_path if self.lookup_path else ""
 
     def resolve(self, responses: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """The body to send, with every `Fill` taken from the responses of the earlier steps (1-based)."""
@@ -119,9 +126,9 @@ def masked_headers() -> dict[str, str]:
 
 
 def _request(step: int, title: str, capability: str, operation_id: str, path: str, base_url: str,
-             body: dict[str, Any], fills: tuple[Fill, ...] = ()) -> DryRunRequest:
+             body: dict[str, Any], fills: tuple[Fill, ...] = (), lookup_path: str = "") -> DryRunRequest:
     return DryRunRequest(step, title, capability, operation_id, "POST", path, base_url.rstrip("/") + path,
-                         masked_headers(), body, fills)
+                         masked_headers(), body, fills, lookup_path)
 
 
 def _job_approved(workspace) -> bool:
@@ -151,10 +158,11 @@ def build_handoff(booking_request: BookingRequest, *, tenant_id: int | str | Non
                                                   "needed), so ServiceTitan receives it without one."))
     if mode == "booking":
         provider = str(ids.booking_provider_id) if ids.booking_provider_id is not None else PROVIDER_PLACEHOLDER
+        bookings = f"/crm/v2/tenant/{tenant}/booking-provider/{provider}/bookings"
         requests.append(_request(
-            1, "Create the booking", "booking_handoff", "Bookings_Create",
-            f"/crm/v2/tenant/{tenant}/booking-provider/{provider}/bookings", base,
-            payloads.booking_body(booking_request, ids, time_zone=time_zone)))
+            1, "Create the booking", "booking_handoff", "Bookings_Create", bookings, base,
+            payloads.booking_body(booking_request, ids, time_zone=time_zone),
+            lookup_path=f"{bookings}?{urlencode({'externalId': booking_request.idempotency_key})}"))
         requests.append(_request(
             2, "Attribute the booking to the web visit", "attribution_post", "WebBookingAttributions_Create",
             f"/marketingads/v2/tenant/{tenant}/web-booking-attributions", base,
@@ -166,8 +174,12 @@ def build_handoff(booking_request: BookingRequest, *, tenant_id: int | str | Non
         except payloads.PayloadError as error:
             warnings.append(HandoffWarning("lead_campaign", str(error), True))
         else:
+            # Leads have no externalId: the lookup narrows by name and time, then the key in the summary decides.
+            query = urlencode({"leadCustomerName": booking_request.name,
+                               "createdOnOrAfter": payloads.utc_text(booking_request.created_at)})
             requests.append(_request(1, "Create the lead", "lead_handoff", "Leads_Create",
-                                     f"/crm/v2/tenant/{tenant}/leads", base, lead))
+                                     f"/crm/v2/tenant/{tenant}/leads", base, lead,
+                                     lookup_path=f"/crm/v2/tenant/{tenant}/leads?{query}"))
             requests.append(_request(
                 2, "Attribute the lead to the web visit", "attribution_post", "WebLeadFormAttributions_Create",
                 f"/marketingads/v2/tenant/{tenant}/web-lead-form-attributions", base,
@@ -179,6 +191,7 @@ def build_handoff(booking_request: BookingRequest, *, tenant_id: int | str | Non
                                                        "Ads cannot tell which page brought it in."))
     job_create = _job_plan(booking_request, mapping, job_inputs or JobInputs(), tenant, base, time_zone,
                            _job_approved(workspace) if approve_job_writes is None else approve_job_writes)
+    warnings.sort(key=lambda warning: not warning.blocking)  # what stops sending first; otherwise in found order
     capabilities = ["booking_handoff" if mode == "booking" else "lead_handoff", "attribution_post"]
     return HandoffPlan(booking_request.pk, booking_request.idempotency_key, mode, tenant, base, ids, mapping.objects,
                        warnings, requests, job_create, capabilities)

@@ -22,7 +22,7 @@ MODELS: dict[str, type[BusinessUnit] | type[JobType] | type[Campaign]] = {
 MISSING_EFFECT = {
     "business_unit": "ServiceTitan receives the request without one and the office must choose it.",
     "job_type": "ServiceTitan receives the request without one and the office must choose it.",
-    "campaign": "the lead is not credited to any marketing campaign.",
+    "campaign": "ServiceTitan cannot credit this request to a marketing campaign.",
 }
 
 
