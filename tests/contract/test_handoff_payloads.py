@@ -112,3 +112,19 @@ def test_the_lookup_for_an_outcome_unknown_retry_uses_a_documented_list_operatio
     assert set(query) <= documented
     if mode == "booking":
         assert query["externalId"] == [plan.idempotency_key]
+
+
+def test_openapi_3_0_nullable_fields_accept_null_and_still_check_the_type():
+    from jsonschema import Draft202012Validator
+
+    from .openapi_schemas import _nullable_to_31
+
+    schema = _nullable_to_31({"type": "object", "properties": {
+        "start": {"type": "string", "nullable": True},
+        "priority": {"type": "string", "enum": ["Low", "High"], "nullable": True},
+        "address": {"allOf": [{"type": "object", "required": ["zip"]}], "nullable": True}}})
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid({"start": None, "priority": None, "address": None})
+    assert not validator.is_valid({"start": 5})
+    assert not validator.is_valid({"priority": "Soon"})
+    assert not validator.is_valid({"address": {}})
