@@ -82,6 +82,7 @@ ROUTES: list[Route] = [
     Route("booking-request-by-key", target="request-key"),
     Route("booking-request-status", "post", target="request",
           data=lambda w, own: {"status": "manual_complete", "note": "called back"}),
+    Route("booking-handoff", target="request"),
     Route("website-form"),
     Route("website-form", "post", data=lambda w, own: {"allowed_origins": "https://spy.example",
                                                        "consent_sms_text": "x", "consent_email_text": "y"}),

@@ -208,5 +208,8 @@ FLAGS: tuple[Flag, ...] = (
     Flag("discard_unreviewed_imports", "Discard unreviewed imports",
          "Throw away import candidates nobody has reviewed; applied items stay."),
     Flag("pause_all_sync", "Pause all sync", "Hold every outbound ServiceTitan write; requests keep arriving."),
+    Flag("approve_direct_jobs", "Direct job creation approved",
+         "The contractor approved in writing that PageToJob may create jobs directly (each job still passes the "
+         "customer, location, job type, campaign and capacity rules)."),
 )
 FLAGS_BY_KEY = {flag.key: flag for flag in FLAGS}
