@@ -260,6 +260,12 @@ ST_TIMEOUT_SECONDS = _positive("PAGETOJOB_ST_TIMEOUT", "100")
 ST_CONNECT_TIMEOUT_SECONDS = _positive("PAGETOJOB_ST_CONNECT_TIMEOUT", "10")
 # A local ServiceTitan sandbox (`pagetojob sandbox`); when set, the connection screen offers to connect to it.
 SANDBOX_URL = env("PAGETOJOB_SANDBOX_URL").rstrip("/")
+# First retry delay of a sync job after a temporary ServiceTitan failure; each later retry doubles it.
+SYNC_RETRY_BASE_SECONDS = float(env("PAGETOJOB_SYNC_RETRY_BASE_SECONDS", "10"))
+# How many temporary failures a sync job survives before it is marked failed for an operator.
+SYNC_MAX_ATTEMPTS = int(env("PAGETOJOB_SYNC_MAX_ATTEMPTS", "8"))
+# How long a worker owns a sync job it claimed; a crashed worker's jobs are claimable again after this.
+SYNC_LEASE_SECONDS = int(env("PAGETOJOB_SYNC_LEASE_SECONDS", "120"))
 ST_OPENAPI_DIR = env("PAGETOJOB_ST_OPENAPI_DIR", str(Path.cwd() / ".." / "shared" / "servicetitan-openapi"))
 
 LOGGING = {

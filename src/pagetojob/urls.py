@@ -10,6 +10,7 @@ from pagetojob.api import api
 from pagetojob.core.views import healthz
 from pagetojob.dashboard.views import dashboard
 from pagetojob.drift import views as drift_views
+from pagetojob.handoff import queue_views as handoff_queue_views
 from pagetojob.handoff import views as handoff_views
 from pagetojob.intake import form_views as intake_form_views
 from pagetojob.intake import scheduling_views as intake_scheduling_views
@@ -51,6 +52,10 @@ workspace_patterns = [
     path("requests/by-key/<slug:idempotency_key>/", intake_views.request_by_key, name="booking-request-by-key"),
     path("requests/<int:request_id>/status/", intake_views.request_status, name="booking-request-status"),
     path("requests/<int:request_id>/handoff/", handoff_views.handoff_screen, name="booking-handoff"),
+    path("sync/", handoff_queue_views.sync_queue, name="sync-queue"),
+    path("sync/release/", handoff_queue_views.release_held, name="sync-release"),
+    path("sync/<int:job_id>/", handoff_queue_views.sync_job_detail, name="sync-job"),
+    path("sync/<int:job_id>/action/", handoff_queue_views.sync_job_action, name="sync-job-action"),
     path("website-form/", intake_settings_views.website_form, name="website-form"),
     path("scheduling-pro/", intake_scheduling_views.scheduling_pro, name="scheduling-pro"),
     path("drift/", drift_views.drift_report, name="drift"),

@@ -17,6 +17,7 @@ from pagetojob.accounts.models import AuditEntry, Invitation, Membership, Outbou
 from pagetojob.api import api
 from pagetojob.drift import reviews as drift_reviews
 from pagetojob.drift.models import DriftFinding, DriftReview, Trigger
+from pagetojob.handoff.models import SyncJob
 from pagetojob.intake.models import BookingRequest
 from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
 from pagetojob.sites.models import Binding, Page
@@ -83,6 +84,10 @@ ROUTES: list[Route] = [
     Route("booking-request-status", "post", target="request",
           data=lambda w, own: {"status": "manual_complete", "note": "called back"}),
     Route("booking-handoff", target="request"),
+    Route("sync-queue"),
+    Route("sync-release", "post"),
+    Route("sync-job", target="sync-job"),
+    Route("sync-job-action", "post", target="sync-job", data=lambda w, own: {"action": "cancel", "note": "spy"}),
     Route("website-form"),
     Route("website-form", "post", data=lambda w, own: {"allowed_origins": "https://spy.example",
                                                        "consent_sms_text": "x", "consent_email_text": "y"}),
@@ -130,6 +135,9 @@ def url_for(route: Route, world, key: str, own_objects: bool = False) -> str:
     elif route.target == "request-key":
         workspace = world.other if own_objects else world.workspace
         kwargs["idempotency_key"] = BookingRequest.objects.get(workspace=workspace).idempotency_key
+    elif route.target == "sync-job":
+        workspace = world.other if own_objects else world.workspace
+        kwargs["job_id"] = SyncJob.objects.get(workspace=workspace).pk
     elif route.target in ("batch", "candidate"):
         workspace = world.other if own_objects else world.workspace
         batch = ImportBatch.objects.get(workspace=workspace)
@@ -179,6 +187,7 @@ def acme_state(world) -> dict:
                              .values_list("decision", "name", "edited")),
         "requests": sorted(BookingRequest.objects.filter(workspace=world.workspace)
                            .values_list("status", "completed_note")),
+        "sync": sorted(SyncJob.objects.filter(workspace=world.workspace).values_list("state", "operator_action")),
         "drift": sorted(DriftFinding.objects.filter(workspace=world.workspace)
                         .values_list("status", "acknowledged_note")),
         "reviews": DriftReview.objects.filter(workspace=world.workspace).count(),
@@ -208,9 +217,12 @@ def acme(world):
         ImportCandidate.objects.create(batch=batch, row_number=2, kind="new", name=name, values={"name": name})
     for workspace, page, name in ((world.workspace, world.page, "Acme Homeowner"),
                                   (world.other, world.other_page, "Rival Homeowner")):
-        BookingRequest.objects.create(workspace=workspace, site=page.site, page=page, submission_id=f"s-{name}",
-                                      idempotency_key=f"k-{workspace.key}", name=name, zip="85004",
-                                      created_at=world.page.created_at)
+        booking = BookingRequest.objects.create(workspace=workspace, site=page.site, page=page,
+                                                submission_id=f"s-{name}", idempotency_key=f"k-{workspace.key}",
+                                                name=name, zip="85004", created_at=world.page.created_at)
+        SyncJob.objects.create(workspace=workspace, kind="booking_handoff", state="held", booking_request=booking,
+                               page=page, idempotency_key=booking.idempotency_key, created_at=booking.created_at,
+                               run_after=booking.created_at, work_state="parked", held_reason="gates missing")
     for workspace in (world.workspace, world.other):
         # One finished review with one finding (the unapproved page), and one waiting for the worker.
         drift_reviews.run_now(drift_reviews.new_review(workspace, Trigger.ON_DEMAND))

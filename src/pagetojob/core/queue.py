@@ -92,10 +92,11 @@ def claim(
     return list(model._default_manager.filter(pk__in=claimed_ids).order_by("run_after", "pk"))
 
 
-def backoff_delay(attempts: int, retry_after: float | None = None, *, rng: random.Random | None = None) -> float:
+def backoff_delay(attempts: int, retry_after: float | None = None, *, rng: random.Random | None = None,
+                  base: float = BASE_BACKOFF_SECONDS) -> float:
     """Exponential backoff with full jitter; a server's Retry-After is a floor, never shortened."""
     rng = rng or random.Random()
-    ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * (2 ** max(attempts - 1, 0)))
+    ceiling = min(MAX_BACKOFF_SECONDS, base * (2 ** max(attempts - 1, 0)))
     delay = ceiling / 2 + rng.uniform(0, ceiling / 2)
     if retry_after is not None:
         delay = max(delay, float(retry_after))

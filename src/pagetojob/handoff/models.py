@@ -43,6 +43,14 @@ class SyncJob(WorkItem):
     operator_action = models.CharField(max_length=200, blank=True, default="")
     customer_status = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # What ServiceTitan answered: the record's id once created (or adopted after an unknown outcome).
+    titan_id = models.BigIntegerField(null=True, blank=True)
+    environment = models.CharField(max_length=16, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error_detail = models.JSONField(default=dict, blank=True)
+    # The last attempt may have created the record without us seeing the answer: look up before creating.
+    needs_lookup = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -50,3 +58,38 @@ class SyncJob(WorkItem):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.idempotency_key} ({self.get_state_display()})"
+
+
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", "sent"
+    ADOPTED = "adopted", "found existing record"
+    TRANSIENT = "transient", "temporary failure"
+    UNKNOWN = "unknown", "outcome unknown"
+    REJECTED = "rejected", "rejected"
+    UNAUTHORIZED = "unauthorized", "not authorized"
+    HELD = "held", "held"
+    NEEDS_REVIEW = "needs_review", "needs review"
+    LOOKUP = "lookup", "looked up"
+
+
+class SyncAttempt(models.Model):
+    """One try at a sync job: what was asked of ServiceTitan and what came back (secrets masked)."""
+
+    job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="attempts_log")
+    number = models.PositiveIntegerField()
+    worker_id = models.CharField(max_length=120, blank=True, default="")
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
+    method = models.CharField(max_length=8, blank=True, default="")
+    url = models.CharField(max_length=500, blank=True, default="")
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    request_body = models.JSONField(default=dict, blank=True)
+    response_summary = models.TextField(blank=True, default="")
+    message = models.CharField(max_length=1000, blank=True, default="")
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.job_id}: {self.outcome}"
