@@ -17,8 +17,12 @@ def after_sent(job: SyncJob) -> SyncJob | None:
     _remember(job)
     if job.kind not in (SyncKind.BOOKING_HANDOFF, SyncKind.LEAD_HANDOFF):
         return None
+    from pagetojob.handoff.steps import followup_payload
     from pagetojob.readiness.evaluate import tenant_access
 
+    payload = followup_payload(job)
+    if payload is None:
+        return None
     access = tenant_access(job.workspace, "attribution_post")
     state, reason = (SyncState.QUEUED, "") if access.allowed else (SyncState.HELD, gate_reason(access))
     now = clock.now()
@@ -27,7 +31,7 @@ def after_sent(job: SyncJob) -> SyncJob | None:
             return SyncJob.objects.create(
                 workspace=job.workspace, kind=SyncKind.ATTRIBUTION_POST, state=state, work_state=WORK_STATE_FOR[state],
                 booking_request_id=job.booking_request_id, page_id=job.page_id, binding_snapshot=job.binding_snapshot,
-                idempotency_key=job.idempotency_key + ATTRIBUTION_SUFFIX, held_reason=reason,
+                idempotency_key=job.idempotency_key + ATTRIBUTION_SUFFIX, held_reason=reason, payload=payload,
                 customer_status=CUSTOMER_STATUS[state], created_at=now, updated_at=now, run_after=now,
                 max_attempts=settings.SYNC_MAX_ATTEMPTS)
     except IntegrityError:  # adopted after a crash: the attribution job already exists
@@ -40,6 +44,7 @@ def _remember(job: SyncJob) -> None:
         from pagetojob.webhooks import records
     except ImportError:
         return
-    kind = {SyncKind.BOOKING_HANDOFF: "booking", SyncKind.LEAD_HANDOFF: "lead"}.get(job.kind)
+    kinds: dict[str, str] = {SyncKind.BOOKING_HANDOFF: "booking", SyncKind.LEAD_HANDOFF: "lead"}
+    kind = kinds.get(job.kind)
     if kind and job.titan_id is not None:
         records.record_sent(job.workspace, job.idempotency_key, kind, job.titan_id)

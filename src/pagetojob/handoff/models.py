@@ -51,6 +51,9 @@ class SyncJob(WorkItem):
     error_detail = models.JSONField(default=dict, blank=True)
     # The last attempt may have created the record without us seeing the answer: look up before creating.
     needs_lookup = models.BooleanField(default=False)
+    # The exact call this job makes, fixed when it is first sent (so every retry sends the same body), and for a
+    # booking or lead the follow-up attribution call whose id field is filled from ServiceTitan's answer.
+    payload = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pagetojob.accounts.access import Can, can, workspace_view
 from pagetojob.handoff import sync
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
+from pagetojob.handoff.views import WorkspaceRequest
 
-STATE_TONE = {
+STATE_TONE: dict[str, str] = {
     SyncState.SENT: "ok", SyncState.MANUAL_COMPLETE: "ok", SyncState.HELD: "warn", SyncState.RETRYING: "warn",
     SyncState.NEEDS_REVIEW: "warn", SyncState.BLOCKED: "bad", SyncState.FAILED: "bad",
 }
@@ -24,7 +25,7 @@ STATE_ORDER = [SyncState.NEEDS_REVIEW, SyncState.FAILED, SyncState.BLOCKED, Sync
 
 
 @workspace_view(Can.VIEW)
-def sync_queue(request: HttpRequest) -> HttpResponse:
+def sync_queue(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     jobs = SyncJob.objects.filter(workspace=workspace).select_related("booking_request", "page")
     state = request.GET.get("state", "")
@@ -50,7 +51,7 @@ def sync_queue(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view(Can.VIEW)
-def sync_job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def sync_job_detail(request: WorkspaceRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(SyncJob.objects.filter(workspace=request.workspace)
                             .select_related("booking_request", "page"), pk=job_id)
     plan, plan_error = None, ""
@@ -73,7 +74,7 @@ def sync_job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_POST
 @workspace_view(Can.OPERATE)
-def sync_job_action(request: HttpRequest, job_id: int) -> HttpResponse:
+def sync_job_action(request: WorkspaceRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(SyncJob.objects.filter(workspace=request.workspace), pk=job_id)
     action = request.POST.get("action", "")
     note = request.POST.get("note", "")
@@ -96,7 +97,7 @@ def sync_job_action(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_POST
 @workspace_view(Can.OPERATE)
-def release_held(request: HttpRequest) -> HttpResponse:
+def release_held(request: WorkspaceRequest) -> HttpResponse:
     released = sync.release_held_jobs(request.workspace)
     if released:
         messages.success(request, f"{released} held job{'s' if released != 1 else ''} queued: every gate holds now.")

@@ -1,14 +1,21 @@
-"""Which call of the handoff plan a sync job makes, and how its record is found again by externalId."""
+"""Which call of the handoff plan a sync job makes, and how its record is found again by externalId.
+
+A booking or lead job builds its plan once, on its first send, and keeps the call in `SyncJob.payload`: every
+retry sends exactly the same body, and the attribution job that follows gets its call from there (its id field
+filled from ServiceTitan's answer) without building the plan again. An operator's retry clears the payload, so a
+fixed Titan Map is picked up.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pagetojob.handoff.builder import HandoffPlan, build_handoff
-from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
+from pagetojob.handoff.builder import DryRunRequest, HandoffPlan, build_handoff
+from pagetojob.handoff.models import SyncJob, SyncKind
 
 
 class NeedsReview(Exception):
@@ -35,8 +42,8 @@ class ShownCall:
 
 @dataclass(frozen=True)
 class ShownPlan:
-    plan: HandoffPlan
     requests: list[ShownCall]
+    stored: bool  # True: the call the job keeps sending; False: what it would send if sent now
 
 
 def _plan(job: SyncJob, client: Any = None) -> HandoffPlan:
@@ -57,16 +64,25 @@ def _plan(job: SyncJob, client: Any = None) -> HandoffPlan:
                          prefer_leads=job.kind == SyncKind.LEAD_HANDOFF)
 
 
+def _stored_call(call: DryRunRequest) -> dict[str, Any]:
+    return {"title": call.title, "operation_id": call.operation_id, "method": call.method, "path": call.path,
+            "url": call.url, "body": call.body, "lookup_path": call.lookup_path,
+            "fills": [{"field": fill.field, "step": fill.step, "response_field": fill.response_field,
+                       "label": fill.label} for fill in call.fills]}
+
+
 def dry_run(job: SyncJob) -> ShownPlan:
-    """What the job sends, for the operator's eyes: the plan's calls with masked headers and pretty bodies."""
+    """What the job sends, for the operator's eyes: the stored call, or the plan's call if none is stored yet."""
+    from pagetojob.handoff.builder import masked_headers
+
+    if job.payload.get("call"):
+        call = job.payload["call"]
+        return ShownPlan([ShownCall(call["title"], call["method"], call["url"], masked_headers(),
+                                    json.dumps(call["body"], indent=2, ensure_ascii=False))], True)
     plan = _plan(job)
-    calls = plan.requests
-    if job.kind == SyncKind.ATTRIBUTION_POST:
-        calls = calls[1:]
-    elif job.kind in (SyncKind.BOOKING_HANDOFF, SyncKind.LEAD_HANDOFF):
-        calls = calls[:1]
-    return ShownPlan(plan, [ShownCall(call.title, call.method, call.url, call.headers,
-                                      json.dumps(call.body, indent=2, ensure_ascii=False)) for call in calls])
+    calls = plan.requests[1:2] if job.kind == SyncKind.ATTRIBUTION_POST else plan.requests[:1]
+    return ShownPlan([ShownCall(call.title, call.method, call.url, call.headers, call.body_json) for call in calls],
+                     False)
 
 
 def _id_of(answer: Any) -> int | None:
@@ -75,37 +91,55 @@ def _id_of(answer: Any) -> int | None:
     return None
 
 
+def _lookup(lookup_path: str, external_id: str) -> Callable[[Any], int | None] | None:
+    """Bookings are found by externalId; a lead (no externalId in ServiceTitan) by the key written in its summary."""
+    if not lookup_path:
+        return None
+
+    def lookup(titan: Any) -> int | None:
+        answer = titan.request("GET", lookup_path)
+        rows = answer.get("data", []) if isinstance(answer, dict) else []
+        for row in rows:
+            if row.get("externalId") == external_id or external_id in str(row.get("summary") or ""):
+                return _id_of(row)
+        return None
+
+    return lookup
+
+
 def plan_step(job: SyncJob, client: Any) -> Step:
-    plan = _plan(job, client)
-    blocking = [warning.message for warning in plan.warnings if warning.blocking]
     if job.kind == SyncKind.ATTRIBUTION_POST:
-        return _attribution_step(job, plan)
-    if blocking:
-        raise NeedsReview(" ".join(blocking))
-    if not plan.requests:
-        raise NeedsReview("The handoff plan has no call to make for this request.")
-    create = plan.requests[0]
-    lookup = None
-    if create.operation_id == "Bookings_Create":
-        external_id = job.idempotency_key
-
-        def lookup(titan: Any) -> int | None:
-            answer = titan.request("GET", create.path, params={"externalId": external_id, "pageSize": 5})
-            rows = answer.get("data", []) if isinstance(answer, dict) else []
-            matches = [row for row in rows if row.get("externalId") == external_id]
-            return _id_of(matches[0]) if matches else None
-
-    return Step(create.method, create.path, create.body, lookup, _id_of)
+        return _attribution_step(job, client)
+    call = job.payload.get("call")
+    if not call:
+        plan = _plan(job, client)
+        blocking = [warning.message for warning in plan.warnings if warning.blocking]
+        if blocking:
+            raise NeedsReview(" ".join(blocking))
+        if not plan.requests:
+            raise NeedsReview("The handoff plan has no call to make for this request.")
+        call = _stored_call(plan.requests[0])
+        payload = {"call": call, "followup": _stored_call(plan.requests[1]) if len(plan.requests) > 1 else None}
+        SyncJob.objects.filter(pk=job.pk).update(payload=payload)
+        job.payload = payload
+    return Step(call["method"], call["path"], call["body"], _lookup(call.get("lookup_path", ""), job.idempotency_key),
+                _id_of)
 
 
-def _attribution_step(job: SyncJob, plan: HandoffPlan) -> Step:
-    if len(plan.requests) < 2:
-        raise NeedsReview("The handoff plan has no attribution call for this request.")
-    parent = (SyncJob.objects.filter(booking_request_id=job.booking_request_id, state=SyncState.SENT,
-                                     kind__in=[SyncKind.BOOKING_HANDOFF, SyncKind.LEAD_HANDOFF])
-              .exclude(pk=job.pk).order_by("pk").first())
-    if parent is None or parent.titan_id is None:
+def followup_payload(job: SyncJob) -> dict[str, Any] | None:
+    """The attribution call of a sent booking or lead, its id field filled from ServiceTitan's answer."""
+    followup = job.payload.get("followup")
+    if not followup or job.titan_id is None:
+        return None
+    body = copy.deepcopy(followup["body"])
+    for fill in followup.get("fills", []):
+        body[fill["field"]] = job.titan_id  # every fill names the record created in step 1
+    return {"call": dict(followup, body=body, fills=[])}
+
+
+def _attribution_step(job: SyncJob, client: Any) -> Step:
+    call = job.payload.get("call")
+    if not call:
         raise NeedsReview("The booking this attribution belongs to has not been created in ServiceTitan yet.")
-    call = plan.requests[1]
-    body = call.resolve([{"id": parent.titan_id}])
-    return Step(call.method, call.path, body, None, lambda answer: _id_of(answer) or parent.titan_id)
+    parent_id = call["body"].get("bookingId") or call["body"].get("leadId")
+    return Step(call["method"], call["path"], call["body"], None, lambda answer: _id_of(answer) or parent_id)

@@ -22,14 +22,14 @@ from pagetojob.core.models import WorkState
 from pagetojob.core.queue import backoff_delay
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
 
-CAPABILITY_BY_KIND = {
+CAPABILITY_BY_KIND: dict[str, str] = {
     SyncKind.BOOKING_HANDOFF: "booking_handoff",
     SyncKind.LEAD_HANDOFF: "lead_handoff",
     SyncKind.ATTRIBUTION_POST: "attribution_post",
 }
 
 # What the customer-facing side may say about a job: never that a job was booked.
-CUSTOMER_STATUS = {
+CUSTOMER_STATUS: dict[str, str] = {
     SyncState.DRAFT: "Received, being delivered to the office's scheduling system.",
     SyncState.QUEUED: "Received, being delivered to the office's scheduling system.",
     SyncState.IN_FLIGHT: "Received, being delivered to the office's scheduling system.",
@@ -49,7 +49,7 @@ PARKED_STATES = (SyncState.HELD, SyncState.NEEDS_REVIEW, SyncState.BLOCKED)
 FINISHED_STATES = (SyncState.SENT, SyncState.FAILED, SyncState.MANUAL_COMPLETE, SyncState.CANCELLED)
 OPEN_STATES = DUE_STATES + (SyncState.IN_FLIGHT,) + PARKED_STATES
 
-WORK_STATE_FOR = {
+WORK_STATE_FOR: dict[str, str] = {
     SyncState.DRAFT: WorkState.QUEUED,
     SyncState.QUEUED: WorkState.QUEUED,
     SyncState.RETRYING: WorkState.RETRYING,
@@ -182,8 +182,11 @@ def retry(job: SyncJob, actor: Any) -> None:
     allowed = (SyncState.FAILED, SyncState.NEEDS_REVIEW, SyncState.BLOCKED, SyncState.RETRYING, SyncState.HELD)
     before = job.get_state_display()
     # A failed job may have been created on the last try: the next send looks the externalId up first.
+    # The payload is built again from the current Titan Map (a fixed mapping is picked up); an attribution keeps
+    # its call, which only the booking it belongs to can give it.
+    rebuilt = {} if job.kind != SyncKind.ATTRIBUTION_POST else job.payload
     _operator_update(job, allowed, SyncState.QUEUED, attempts=0, held_reason="", operator_action="retried",
-                     needs_lookup=True)
+                     needs_lookup=True, payload=rebuilt)
     audit.record(job.workspace, actor, "sync.retry", f"Sync job {job.idempotency_key}: {before} → queued",
                  target=job)
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from pagetojob.accounts.access import Can, workspace_view
-from pagetojob.accounts.models import Workspace
+from pagetojob.accounts.models import Membership, Workspace
 from pagetojob.handoff.builder import build_handoff
 from pagetojob.intake.models import BookingRequest
 from pagetojob.readiness.evaluate import tenant_access
@@ -16,6 +16,7 @@ class WorkspaceRequest(HttpRequest):
     """What `workspace_view` adds to a request."""
 
     workspace: Workspace
+    membership: Membership
 
 
 @workspace_view(Can.VIEW)

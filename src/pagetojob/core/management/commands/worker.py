@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true",
                             help="Run every schedule and one pass over every queue, then exit.")
-        parser.add_argument("--poll", type=float, default=1.0, help="Seconds to wait when no work is due.")
+        parser.add_argument("--poll", type=float, default=0.5, help="Seconds to wait when no work is due.")
         parser.add_argument("--max-seconds", type=float, default=None, help="Stop after this many seconds.")
         parser.add_argument("--worker-id", default=None)
 
