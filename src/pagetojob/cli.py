@@ -92,6 +92,11 @@ def demo(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=None, help="Web port (default: 8000, or the next free one).")
     parser.add_argument("--no-browser", action="store_true", help="Do not open a browser.")
     parser.add_argument("--reset", action="store_true", help="Delete the demo data and load it again.")
+    parser.add_argument("--sandbox-connected", action="store_true",
+                        help="Connect Desert Peak to the local ServiceTitan sandbox, with every gate recorded for that "
+                             "sandbox connection, so requests are handed off end to end.")
+    parser.add_argument("--sandbox-port", type=int, default=None,
+                        help="Port of the local ServiceTitan sandbox (default: 8765, or the next free one).")
     args = parser.parse_args(argv)
 
     port = args.port
@@ -115,8 +120,19 @@ def demo(argv: list[str]) -> int:
     print("Loaded the Desert Peak Heating & Air demo." if result.get("created")
           else "Reusing the demo data already in the data directory (use --reset to start over).")
 
+    sandbox_port = args.sandbox_port or next((p for p in range(8765, 8800) if _port_free(p)), 8765)
+    if not _port_free(sandbox_port):
+        print(f"Port {sandbox_port} is already in use on 127.0.0.1: pass another --sandbox-port.", file=sys.stderr)
+        return 2
+    sandbox = _demo_sandbox(settings.DATA_DIR, sandbox_port)
+    if args.sandbox_connected:
+        try:
+            _connect_demo_to_sandbox(sandbox)
+        except Exception as error:  # the demo still runs; the connection screen shows what went wrong
+            print(f"Could not connect Desert Peak to the sandbox: {error}", file=sys.stderr)
     env = dict(os.environ, PAGETOJOB_DATA_DIR=str(settings.DATA_DIR), PAGETOJOB_BASE_URL=base_url,
-               PAGETOJOB_ACCESS_LOG=os.environ.get("PAGETOJOB_ACCESS_LOG", ""))
+               PAGETOJOB_ACCESS_LOG=os.environ.get("PAGETOJOB_ACCESS_LOG", ""), PAGETOJOB_SANDBOX_URL=sandbox.url,
+               PAGETOJOB_ENCRYPTION_KEYS=settings.ENCRYPTION_KEYS)
     procs = [
         subprocess.Popen([sys.executable, "-m", "pagetojob", "serve", "--port", str(port)], env=env),
         subprocess.Popen([sys.executable, "-m", "pagetojob", "worker"], env=env),
@@ -136,6 +152,13 @@ def demo(argv: list[str]) -> int:
         print()
         print(f"  PageToJob is running at {base_url}/")
         print(f"  Sign in as {result['login']['email']} / {result['login']['password']}")
+        client = sandbox.client_for(sandbox.config.tenant_id)
+        secret_file = settings.DATA_DIR / "sandbox_client"
+        print(f"  ServiceTitan sandbox (not a real tenant) at {sandbox.url}: tenant {client.tenant_id}, app key "
+              f"{sandbox.app_key}, client id {client.client_id}, client secret in {secret_file}")
+        if args.sandbox_connected:
+            print("  Desert Peak is connected to the sandbox: new requests are handed off by the worker "
+                  "(Sync queue).")
         print("  Web app and worker are running as separate processes. Press Ctrl-C to stop.")
         print(flush=True)
         if not args.no_browser:
@@ -155,7 +178,39 @@ def demo(argv: list[str]) -> int:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        print("Stopped the web app and the worker.")
+        sandbox.stop()
+        print("Stopped the web app, the worker and the sandbox.")
+
+
+def _demo_sandbox(data_dir, port: int):
+    """The demo's ServiceTitan sandbox, in this process; its client secret is kept in the data directory so a
+    workspace connected in an earlier run still authenticates after a restart (the sandbox's records do not)."""
+    import secrets
+
+    from pagetojob.sandbox.seeds import DEMO_CLIENT_ID, DEMO_TENANT_ID
+    from pagetojob.sandbox.server import ClientCredentials, SandboxConfig, SandboxServer
+
+    secret_file = data_dir / "sandbox_client"
+    if not secret_file.exists():
+        secret_file.write_text(f"ak1.demo{secrets.token_hex(8)}\n{secrets.token_urlsafe(24)}\n")
+        secret_file.chmod(0o600)
+    app_key, client_secret = secret_file.read_text().split()[:2]
+    config = SandboxConfig(seed="demo", clients=[ClientCredentials(DEMO_TENANT_ID, DEMO_CLIENT_ID, client_secret)],
+                           app_key=app_key)
+    return SandboxServer("127.0.0.1", port, config).start()
+
+
+def _connect_demo_to_sandbox(sandbox) -> None:
+    from pagetojob.accounts.models import Workspace
+    from pagetojob.demo import data
+    from pagetojob.readiness.sandbox import connect_workspace_to_sandbox
+
+    workspace = Workspace.objects.get(key=data.PRIMARY_WORKSPACE_KEY)
+    client = sandbox.client_for(sandbox.config.tenant_id)
+    owner = workspace.memberships.filter(role="owner").select_related("user").first()
+    connect_workspace_to_sandbox(workspace, owner.user if owner else None, base_url=sandbox.url,
+                                 tenant_id=client.tenant_id, app_key=sandbox.app_key, client_id=client.client_id,
+                                 client_secret=client.client_secret)
 
 
 def sandbox(argv: list[str]) -> int:

@@ -66,8 +66,8 @@ def sync_job_detail(request: WorkspaceRequest, job_id: int) -> HttpResponse:
         "nav_section": "sync-queue", "job": job, "attempts": job.attempts_log.all(), "plan": plan,
         "plan_error": plan_error, "tone": STATE_TONE.get(job.state, ""),
         "can_operate": can(request.membership, Can.OPERATE),
-        "can_retry": job.state in (SyncState.FAILED, SyncState.NEEDS_REVIEW, SyncState.BLOCKED, SyncState.RETRYING,
-                                   SyncState.HELD),
+        # A held job is released by the gates themselves, not by a retry.
+        "can_retry": job.state in (SyncState.FAILED, SyncState.NEEDS_REVIEW, SyncState.BLOCKED, SyncState.RETRYING),
         "can_close": job.state in sync.OPEN_STATES + (SyncState.FAILED,),
     })
 

@@ -161,7 +161,7 @@ def release_schedule(now: datetime) -> int:
 
 
 def gate_reason(access: Any) -> str:
-    return ("; ".join(f"{gate.label}: {gate.detail}" for gate in access.missing) or access.status)[:500]
+    return ("; ".join(f"{gate.label}: {gate.detail.rstrip('.')}" for gate in access.missing) or access.status)[:500]
 
 
 # --- operator actions ---------------------------------------------------------------------------------------
