@@ -230,3 +230,14 @@ def test_tenant_paths_and_secrets_stay_out_of_repr(sandbox):
     assert client.tenant_path("crm", "bookings") == f"/crm/v2/tenant/{TENANT}/bookings"
     for text in (repr(client), repr(client.credentials), str(client.credentials)):
         assert not any(secret in text for secret in (APP_KEY, CLIENT_ID, CLIENT_SECRET))
+
+
+def test_a_write_that_failed_while_fetching_its_token_is_not_outcome_unknown(sandbox):
+    sandbox.faults(timeout_rate=1.0, timeout_seconds=3, token_faults=True)
+    client = sandbox.client(timeout=0.5)
+    with pytest.raises(errors.TitanTimeout) as timed_out:
+        client.post(BOOKINGS, booking("token-never-came"))
+    assert not timed_out.value.outcome_unknown  # the booking itself was never sent
+    assert client.last_exchange.url == "/connect/token"
+    sandbox.faults(timeout_rate=0)
+    assert sandbox.records(kind="booking", externalId="token-never-came") == []
