@@ -66,7 +66,8 @@ def zone(row: dict[str, Any]) -> dict[str, Any]:
 def service(row: dict[str, Any]) -> dict[str, Any]:
     price, member = float(row["price"]), float(row["memberPrice"])
     return {"id": row["id"], "code": row["code"], "displayName": row["name"], "description": row["name"],
-            "warranty": None, "categories": [{"id": _stable_id(row["category"]), "name": row["category"]}],
+            "warranty": None, "categories": [{"id": _stable_id(row["category"]), "name": row["category"],
+                                                  "active": True}],
             "price": price, "memberPrice": member, "addOnPrice": price, "addOnMemberPrice": member,
             "taxable": False, "account": None, "hours": 1.0, "isLabor": False, "recommendations": [], "upgrades": [],
             "assets": [], "serviceMaterials": [], "serviceEquipment": [], "active": row["active"],
@@ -114,7 +115,7 @@ def job(row: dict[str, Any]) -> dict[str, Any]:
             "invoiceId": row["invoiceId"], "membershipId": None,
             "total": float(row["total"]) if row.get("total") is not None else None, "createdFromEstimateId": None,
             "estimateIds": [], "equipmentIds": [], "isAutoDispatched": False, "summary": row.get("summary"),
-            "customFields": [], "externalData": [], "summaryOfWork": None, "active": True}
+            "customFields": [], "externalData": [], "summaryOfWork": None}
 
 
 def invoice(row: dict[str, Any]) -> dict[str, Any]:

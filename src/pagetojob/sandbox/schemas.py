@@ -7,6 +7,7 @@ the documents the sandbox falls back to checking the fields each operation requi
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -117,10 +118,20 @@ def _fallback_check(required: dict[str, type | tuple[type, ...]], body: Any) -> 
 
 
 def load_validators(directory: Path | str | None) -> Validators:
-    """Build a validator for every operation with a JSON body in the documents found in `directory`."""
+    """Build a validator for every operation with a JSON body in the documents found in `directory`.
+
+    Built once per folder and set of document versions: several sandboxes in one process (tests, benchmarks)
+    share them, which is safe because validators only read their schemas."""
     folder = Path(directory) if directory else None
     if folder is None or not folder.is_dir():
         return Validators(folder, {}, list(DOCUMENTS.values()))
+    versions = tuple((name, (folder / name).stat().st_mtime_ns if (folder / name).is_file() else 0)
+                     for name in DOCUMENTS.values())
+    return _build(folder.resolve(), versions)
+
+
+@functools.lru_cache(maxsize=4)
+def _build(folder: Path, versions: tuple[tuple[str, int], ...]) -> Validators:
     by_operation: dict[tuple[str, str, str], Draft202012Validator] = {}
     missing = []
     for module, name in DOCUMENTS.items():

@@ -66,7 +66,7 @@ class Token:
 class Stats:
     """Request counts, overall and per tenant, for `/_sandbox/stats`."""
 
-    NAMES = ("requests", "rateLimited", "serverErrors", "timeouts", "drops", "clientErrors", "ok")
+    NAMES = ("requests", "ok", "clientErrors", "authFailures", "rateLimited", "serverErrors", "timeouts", "drops")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -163,6 +163,7 @@ def _json_bytes(body: Any) -> bytes:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart on a kept-alive connection
     server_version = "ServiceTitanSandbox/1"
     state: SandboxState  # set on the subclass the server makes
 
@@ -192,14 +193,36 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def _read_body(self) -> bytes:
+        if (self.headers.get("Transfer-Encoding") or "").lower() == "chunked":
+            return self._read_chunks()
         length = self.headers.get("Content-Length")
         if not length:
             return b""
         size = int(length) if length.isdigit() else -1
         if size < 0 or size > MAX_BODY_BYTES:
-            raise api.ApiError(400, f"The request body must be between 0 and {MAX_BODY_BYTES} bytes with a valid "
+            self.close_connection = True  # the unread body would be taken for the next request
+            raise api.ApiError(400, f"The request body must be at most {MAX_BODY_BYTES} bytes, with a valid "
                                     "Content-Length.")
         return self.rfile.read(size)
+
+    def _read_chunks(self) -> bytes:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(100).split(b";")[0].strip()
+            try:
+                size = int(line, 16)
+            except ValueError:
+                self.close_connection = True
+                raise api.ApiError(400, "The chunked request body is malformed.") from None
+            if size == 0:
+                while self.rfile.readline(1000).strip():  # trailers
+                    pass
+                return bytes(body)
+            body += self.rfile.read(size)
+            self.rfile.readline(10)
+            if len(body) > MAX_BODY_BYTES:
+                self.close_connection = True
+                raise api.ApiError(400, f"The request body must be at most {MAX_BODY_BYTES} bytes.")
 
     def do_GET(self) -> None:  # noqa: N802 - the base class's naming
         self._dispatch()
@@ -251,12 +274,11 @@ class Handler(BaseHTTPRequestHandler):
         state.stats.token("requests")
         if self.command != "POST":
             raise api.ApiError(405, "Use POST for /connect/token.")
-        if state.faults.settings.token_faults:
-            fault = state.faults.draw()
-            if fault == "timeout":
-                self._hold_then_drop(None)
-            elif fault == "error":
-                self._server_error(None)
+        fault = state.faults.draw() if state.faults.settings.token_faults else None
+        if fault == "timeout":
+            self._hold_then_drop(None)
+        elif fault == "error":
+            self._server_error(None)
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             self._oauth_error(400, "invalid_request", "Send the token request form-encoded "
@@ -274,11 +296,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         client = state.clients.get(form["client_id"])
         if client is None or not secrets.compare_digest(client.client_secret, form["client_secret"]):
-            state.stats.token("rejected")
             self._oauth_error(401, "invalid_client", "Unknown client_id or wrong client_secret.")
             return
         value, ttl = state.issue_token(client)
         state.stats.token("issued")
+        if fault == "drop":
+            state.stats.token("dropped")
+            raise Dropped
         self._send(200, {"access_token": value, "expires_in": ttl, "token_type": "Bearer", "scope": "api"},
                    {"Cache-Control": "no-store"})
 
@@ -303,7 +327,11 @@ class Handler(BaseHTTPRequestHandler):
                                     f"{self.command}.")
         path_args = api.path_arguments(route, rest)
         tenant_id = path_args["tenant"]
-        self._authenticate(tenant_id)
+        try:
+            self._authenticate(tenant_id)
+        except api.ApiError:
+            state.stats.count(tenant_id, "authFailures")
+            raise
         tenant = state.tenants[tenant_id]
         stats = state.stats
         stats.count(tenant_id, "requests")
@@ -427,7 +455,7 @@ class Handler(BaseHTTPRequestHandler):
             if body.get(name) is not None and (not isinstance(body[name], str) or not body[name].strip()):
                 raise api.ApiError(400, f"{name} must be a non-empty string when given.")
         try:
-            client = self.state.add_tenant(tenant_id, body.get("seed", "empty"), body.get("clientId"),
+            client = self.state.add_tenant(tenant_id, body.get("seed", self.state.config.seed), body.get("clientId"),
                                            body.get("clientSecret"))
         except ValueError as problem:
             raise api.ApiError(400, str(problem)) from None
@@ -483,12 +511,14 @@ class SandboxServer:
         self.state = SandboxState(self.config)
         handler = type("BoundHandler", (Handler,), {"state": self.state})
         self.httpd = _Server((host, port), handler)
-        self.host, self.port = self.httpd.server_address[0], self.httpd.server_address[1]
+        bound_host, bound_port = self.httpd.server_address[:2]
+        self.host: str = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
+        self.port: int = int(bound_port)
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host = self.host if ":" not in str(self.host) else f"[{self.host}]"
+        host = self.host if ":" not in self.host else f"[{self.host}]"
         return f"http://{host}:{self.port}"
 
     @property
@@ -503,7 +533,7 @@ class SandboxServer:
         return next(c for c in self.state.clients.values() if c.tenant_id == tenant_id)
 
     def start(self) -> SandboxServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="servicetitan-sandbox", daemon=True)
         self._thread.start()
         return self

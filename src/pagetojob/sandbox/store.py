@@ -60,6 +60,7 @@ class Tenant:
     lock: threading.RLock = field(default_factory=threading.RLock)
     kinds: dict[str, dict[int, Record]] = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=dict)
+    external: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (kind, externalId) -> ids
     seq: int = 0
 
     def __post_init__(self) -> None:
@@ -72,6 +73,7 @@ class Tenant:
             self.seed = seed_name
             self.kinds = {kind: {} for kind in KINDS}
             self.next_ids = dict(FIRST_IDS)
+            self.external = {}
             self.seq = 0
             for kind, rows in seed.rows.items():
                 for row in sorted(rows, key=lambda r: r["modifiedOn"]):
@@ -81,6 +83,8 @@ class Tenant:
              external_id: str | None = None, request: dict[str, Any] | None = None) -> Record:
         self.seq += 1
         record = Record(kind, body["id"], body, created, modified, self.seq, external_id, request)
+        if record.id not in self.kinds[kind] and external_id is not None:
+            self.external.setdefault((kind, external_id), []).append(record.id)
         self.kinds[kind][record.id] = record
         self.next_ids[kind] = max(self.next_ids[kind], record.id + 1)
         return record
@@ -123,7 +127,7 @@ class Tenant:
 
     def by_external_id(self, kind: str, external_id: str) -> list[Record]:
         with self.lock:
-            return [r for r in sorted(self.kinds[kind].values(), key=lambda r: r.id) if r.external_id == external_id]
+            return [self.kinds[kind][i] for i in sorted(self.external.get((kind, external_id), []))]
 
     def export(self, kind: str, token: str | None, limit: int) -> dict[str, Any]:
         """One page of an export feed: changes after `token`, oldest first, and where to continue from."""
