@@ -83,8 +83,7 @@ def test_summaries_mask_every_secret(sandbox):
         assert secret not in text
     token_value = client.last_token.value
     assert token_value not in text
-    assert "client_secret=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2" in seen[0].request_body or "client_secret=••••" in \
-        seen[0].request_body
+    assert "client_secret=••••" in seen[0].request_body and "client_id=••••7f3a" in seen[0].request_body
     assert '"access_token": "••••"' in seen[0].response_body
     assert '"externalId": "mask-' in seen[-1].request_body and '"id":' in seen[-1].response_body
     assert client.last_exchange is seen[-1]
