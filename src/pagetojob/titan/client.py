@@ -241,10 +241,12 @@ class TitanClient:
         """A valid access token: the cached one unless it is near expiry (or `fresh` is asked for)."""
         key = self._token_key()
         if not fresh and (cached := tokens.cache.get(key)) is not None:
+            self.last_token = cached
             return cached
         with tokens.cache.lock_for(key):
             if not fresh and (cached := tokens.cache.get(key)) is not None:
-                return cached  # another thread fetched it while this one waited
+                self.last_token = cached  # another thread fetched it while this one waited
+                return cached
             token = self._fetch_token()
             tokens.cache.put(key, token)
             self.last_token = token
