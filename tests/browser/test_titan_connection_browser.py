@@ -103,6 +103,7 @@ def test_connect_to_the_local_sandbox_then_disconnect(page, sandbox_url):
     page.get_by_role("button", name="Save credentials").click()  # nothing entered: the error summary says what
     expect(page.locator("#error-summary")).to_contain_text("Enter the tenant id")
     expect(page.locator("#error-summary")).to_contain_text("Enter the client secret")
+    screenshot(page, "titan_connection_errors")
 
     page.get_by_label(re.compile("Local sandbox at")).check()
     page.get_by_label("Tenant id").fill(str(DEMO_TENANT_ID))

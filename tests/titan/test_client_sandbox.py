@@ -83,8 +83,7 @@ def test_summaries_mask_every_secret(sandbox):
         assert secret not in text
     token_value = client.last_token.value
     assert token_value not in text
-    assert "client_secret=%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2" in seen[0].request_body or "client_secret=••••" in \
-        seen[0].request_body
+    assert "client_secret=••••" in seen[0].request_body and "client_id=••••7f3a" in seen[0].request_body
     assert '"access_token": "••••"' in seen[0].response_body
     assert '"externalId": "mask-' in seen[-1].request_body and '"id":' in seen[-1].response_body
     assert client.last_exchange is seen[-1]
@@ -230,3 +229,14 @@ def test_tenant_paths_and_secrets_stay_out_of_repr(sandbox):
     assert client.tenant_path("crm", "bookings") == f"/crm/v2/tenant/{TENANT}/bookings"
     for text in (repr(client), repr(client.credentials), str(client.credentials)):
         assert not any(secret in text for secret in (APP_KEY, CLIENT_ID, CLIENT_SECRET))
+
+
+def test_a_write_that_failed_while_fetching_its_token_is_not_outcome_unknown(sandbox):
+    sandbox.faults(timeout_rate=1.0, timeout_seconds=3, token_faults=True)
+    client = sandbox.client(timeout=0.5)
+    with pytest.raises(errors.TitanTimeout) as timed_out:
+        client.post(BOOKINGS, booking("token-never-came"))
+    assert not timed_out.value.outcome_unknown  # the booking itself was never sent
+    assert client.last_exchange.url == "/connect/token"
+    sandbox.faults(timeout_rate=0)
+    assert sandbox.records(kind="booking", externalId="token-never-came") == []

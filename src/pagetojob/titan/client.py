@@ -191,12 +191,15 @@ class TitanClient:
             self.on_exchange(exchange)
 
     def _send(self, method: str, url: str, *, display: str, headers: dict[str, str], request_body: str,
-              **send: Any) -> httpx.Response:
-        """Send once; transport failures become classified errors. The exchange is reported either way."""
+              changes_tenant: bool, **send: Any) -> httpx.Response:
+        """Send once; transport failures become classified errors. The exchange is reported either way.
+
+        `changes_tenant` says whether an unanswered request may have changed the tenant (never for a token fetch).
+        """
         exchange = Exchange(method, display, clock.now(), request_headers=masking.mask_headers(headers),
                             request_body=request_body)
         started = time.monotonic()
-        write = method in errors.WRITE_METHODS
+        write = changes_tenant
         try:
             response = _pool(self.credentials.api_base).request(method, url, headers=headers, timeout=self.timeout,
                                                                  **send)
@@ -238,10 +241,12 @@ class TitanClient:
         """A valid access token: the cached one unless it is near expiry (or `fresh` is asked for)."""
         key = self._token_key()
         if not fresh and (cached := tokens.cache.get(key)) is not None:
+            self.last_token = cached
             return cached
         with tokens.cache.lock_for(key):
             if not fresh and (cached := tokens.cache.get(key)) is not None:
-                return cached  # another thread fetched it while this one waited
+                self.last_token = cached  # another thread fetched it while this one waited
+                return cached
             token = self._fetch_token()
             tokens.cache.put(key, token)
             self.last_token = token
@@ -253,7 +258,8 @@ class TitanClient:
         display = TOKEN_PATH
         response = self._send("POST", creds.token_url, display=display,
                               headers={"Content-Type": "application/x-www-form-urlencoded"},
-                              request_body=masking.mask_form(str(httpx.QueryParams(form))), data=form)
+                              request_body=masking.mask_form(str(httpx.QueryParams(form))), changes_tenant=False,
+                              data=form)
         payload = _parse(response)
         if response.status_code in (400, 401, 403):
             reason = payload.get("error", "") if isinstance(payload, dict) else ""
@@ -295,7 +301,8 @@ class TitanClient:
                 headers["Content-Type"] = "application/json"
             self.bucket.acquire()
             response = self._send(method, url, display=display, headers=headers,
-                                  request_body=_text(json, self.credentials.secrets), **send)
+                                  request_body=_text(json, self.credentials.secrets),
+                                  changes_tenant=method in errors.WRITE_METHODS, **send)
             if response.status_code == 401 and attempt == 1:
                 # A revoked or early-expired token: fetch a new one once; a 401 means nothing was carried out.
                 tokens.cache.drop(self._token_key(), token)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote_plus
 
 MASK = "••••"
 SECRET_NAMES = frozenset({
@@ -47,9 +47,16 @@ def mask(value: Any) -> Any:
 
 def mask_form(body: str) -> str:
     """A form-encoded body (the token request) with its secrets masked."""
-    pairs = parse_qsl(body, keep_blank_values=True)
-    return urlencode([(name, MASK if _is_secret(name) else hint(value) if name.lower() in PARTIAL_NAMES else value)
-                      for name, value in pairs], safe=MASK)
+    parts = []
+    for name, value in parse_qsl(body, keep_blank_values=True):
+        if _is_secret(name):
+            shown = MASK
+        elif name.lower() in PARTIAL_NAMES:
+            shown = hint(value)
+        else:
+            shown = quote_plus(value)
+        parts.append(f"{quote_plus(name)}={shown}")
+    return "&".join(parts)
 
 
 def scrub(text: str, secrets: list[str]) -> str:
