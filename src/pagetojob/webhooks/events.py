@@ -183,7 +183,7 @@ def interpret(event_type: str, payload: object, fallback_time: datetime | None =
         if not change.job_id:
             raise Unusable(f"Invoice {invoice_id} names no job, so it cannot be linked to a page's booking.")
         change.invoice = InvoiceFacts(invoice_id, _money(data.get("total")), _money(data.get("balance")),
-                                      at.isoformat())
+                                      at.isoformat() if at else "")
         change.summary = f"Invoice {invoice_id} for job {change.job_id}" + (
             f": total {change.invoice.total}" if change.invoice.total else "")
     else:

@@ -85,8 +85,8 @@ def run_protocol(workspace: Workspace, base_url: str, *, actor: Any = None,
             old = sender.send_stale(stale, age_seconds=endpoint.tolerance_seconds + 600)
             stale_stored = WebhookEvent.objects.filter(workspace=workspace, event_id=stale.event_id).exists()
             replay_ok = replay_ok and old.status == 401 and not stale_stored
-            evidence += (f"; signed {endpoint.tolerance_seconds + 600} s ago → {_describe(old)}, stored: "
-                         f"{'yes' if stale_stored else 'no'}")
+            evidence += (f"; stale delivery signed {endpoint.tolerance_seconds + 600} s ago → {_describe(old)}, "
+                         f"stored: {'yes' if stale_stored else 'no'}")
         else:
             evidence += "; no timestamp header configured, so stale deliveries cannot be told apart"
         steps.append(Step(STEPS[2], replay_ok, evidence))

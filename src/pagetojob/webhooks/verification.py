@@ -110,8 +110,8 @@ def verify(rules: SigningRules, headers: Mapping[str, str], body: bytes, now: da
     presented = header(headers, rules.signature_header)
     if not presented:
         return Verdict(False, RejectReason.MISSING_SIGNATURE, f"The {rules.signature_header} header is missing.")
-    candidates = [decode_signature(part, rules.encoding) for part in presented.split(",")[:4]]
-    candidates = [candidate for candidate in candidates if candidate is not None]
+    decoded = [decode_signature(part, rules.encoding) for part in presented.split(",")[:4]]
+    candidates = [candidate for candidate in decoded if candidate is not None]
     matched = ""
     for label, secret in rules.secrets:
         expected = digest(secret, body, timestamp, rules.signed_content)

@@ -47,7 +47,7 @@ def _linked(workspace_id: int, events: list[WebhookEvent]) -> dict[int, TitanRec
 
 @workspace_view(Can.VIEW)
 def event_log(request: HttpRequest) -> HttpResponse:
-    workspace = request.workspace
+    workspace = request.workspace  # type: ignore[attr-defined]
     events = WebhookEvent.objects.filter(workspace=workspace)
     outcome = request.GET.get("outcome", "")
     if outcome in EventOutcome.values:
@@ -86,15 +86,15 @@ def event_log(request: HttpRequest) -> HttpResponse:
         "total": sum(counts.values()), "rejected": rejected, "rejected_total": sum(r.count for r in rejected),
         "query": "&".join(f"{name}={value}" for name, value in params.items()),
         "endpoint": endpoint, "recent_records": TitanRecord.objects.filter(workspace=workspace)[:10],
-        "can_manage": can(request.membership, Can.MANAGE_READINESS),
+        "can_manage": can(request.membership, Can.MANAGE_READINESS),  # type: ignore[attr-defined]
     })
 
 
 @workspace_view(Can.VIEW)
 def webhook_settings(request: HttpRequest) -> HttpResponse:
-    workspace = request.workspace
+    workspace = request.workspace  # type: ignore[attr-defined]
     endpoint = endpoints.endpoint_for(workspace)
-    can_manage = can(request.membership, Can.MANAGE_READINESS)
+    can_manage = can(request.membership, Can.MANAGE_READINESS)  # type: ignore[attr-defined]
     initial = {"signature_header": endpoint.signature_header, "encoding": endpoint.encoding,
                "timestamp_header": endpoint.timestamp_header, "signed_content": endpoint.signed_content,
                "tolerance_seconds": endpoint.tolerance_seconds, "keep_previous": True}
