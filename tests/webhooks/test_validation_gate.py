@@ -19,6 +19,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
+def receiver_server(transactional_db, settings):
+    """A real HTTP server in a thread, started after the test's settings (plain HTTP also with DATABASE_URL)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("127.0.0.1:0")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def running_worker():
     """A real worker loop in a thread, as `pagetojob worker` runs it."""
     from pagetojob.core import worker
@@ -48,9 +58,9 @@ def validate(client_for, world):
 
 
 @pytest.mark.parametrize("timestamps", [False, True], ids=["body-only", "with-timestamp"])
-def test_validation_passes_end_to_end_and_the_gate_holds(world, client_for, live_server, settings,
+def test_validation_passes_end_to_end_and_the_gate_holds(world, client_for, receiver_server, settings,
                                                          running_worker, timestamps):
-    settings.PAGETOJOB_BASE_URL = live_server.url
+    settings.PAGETOJOB_BASE_URL = receiver_server.url
     extra = {"timestamp_header": "X-ServiceTitan-Timestamp", "signed_content": "timestamp.body",
              "encoding": "base64"} if timestamps else {}
     configure(world.workspace, world.owner, **extra)
@@ -61,7 +71,7 @@ def test_validation_passes_end_to_end_and_the_gate_holds(world, client_for, live
     run = WebhookValidation.objects.get(workspace=world.workspace)
     assert run.passed, run.steps
     assert [step["name"] for step in run.steps] == list(validation.STEPS)
-    assert run.base_url == f"{live_server.url}/api/v1/webhooks/servicetitan/acme-air"
+    assert run.base_url == f"{receiver_server.url}/api/v1/webhooks/servicetitan/acme-air"
     assert "stale" in run.steps[2]["evidence"] or not timestamps
     page = response.content.decode()
     assert "Webhooks validated: every step passed" in page
@@ -80,25 +90,25 @@ def test_validation_passes_end_to_end_and_the_gate_holds(world, client_for, live
     assert refused == ({"invalid_signature": 1, "stale": 1} if timestamps else {"invalid_signature": 1})
 
 
-def test_without_a_worker_the_protocol_fails_and_the_gate_stays_shut(world, live_server):
+def test_without_a_worker_the_protocol_fails_and_the_gate_stays_shut(world, receiver_server):
     configure(world.workspace, world.owner)
-    run = validation.run_protocol(world.workspace, live_server.url, wait_seconds=1)
+    run = validation.run_protocol(world.workspace, receiver_server.url, wait_seconds=1)
     assert not run.passed
     assert [step["passed"] for step in run.steps] == [True, True, True, False]
     assert "is `pagetojob worker` running?" in run.steps[3]["evidence"]
     assert "Validation failed at “event persisted and processed”" in validation.summary(run)
 
 
-def test_against_a_url_that_is_not_the_receiver_the_protocol_fails(world, live_server, running_worker):
+def test_against_a_url_that_is_not_the_receiver_the_protocol_fails(world, receiver_server, running_worker):
     configure(world.workspace, world.owner)
-    run = validation.run_protocol(world.workspace, live_server.url + "/nowhere", wait_seconds=1)
+    run = validation.run_protocol(world.workspace, receiver_server.url + "/nowhere", wait_seconds=1)
     assert not run.passed and not run.steps[0]["passed"]
     assert "HTTP 404" in run.steps[0]["evidence"]
 
 
-def test_the_gate_needs_a_key_evidence_and_a_key_unchanged_since(world, client_for, live_server, settings,
+def test_the_gate_needs_a_key_evidence_and_a_key_unchanged_since(world, client_for, receiver_server, settings,
                                                                   running_worker):
-    settings.PAGETOJOB_BASE_URL = live_server.url
+    settings.PAGETOJOB_BASE_URL = receiver_server.url
     assert "No webhook key is configured" in gate(world.workspace).detail
     # A hand-made record is not evidence: without a key the gate stays shut.
     GateRecord.objects.create(workspace=world.workspace, gate="webhooks", satisfied=True, evidence="trust me",
@@ -129,16 +139,16 @@ def test_the_webhook_gate_cannot_be_recorded_by_hand(world, client_for):
     assert not gate(world.workspace).satisfied
 
 
-def test_only_managers_may_validate(world, client_for, live_server, settings):
-    settings.PAGETOJOB_BASE_URL = live_server.url
+def test_only_managers_may_validate(world, client_for, receiver_server, settings):
+    settings.PAGETOJOB_BASE_URL = receiver_server.url
     configure(world.workspace, world.owner)
     response = client_for(world.viewer).post(reverse("readiness-webhooks-validate", args=[world.workspace.key]))
     assert response.status_code == 403
     assert not WebhookValidation.objects.exists()
 
 
-def test_validating_without_a_key_says_what_to_do(world, client_for, live_server, settings):
-    settings.PAGETOJOB_BASE_URL = live_server.url
+def test_validating_without_a_key_says_what_to_do(world, client_for, receiver_server, settings):
+    settings.PAGETOJOB_BASE_URL = receiver_server.url
     response = validate(client_for, world)
     assert "No webhook key is configured: set one on the webhook settings screen first." in response.content.decode()
     assert not WebhookValidation.objects.exists()
