@@ -101,8 +101,7 @@ def receive(workspace_key: str, headers: Mapping[str, str], read_body, content_l
     event_id = event_id or "sha256:" + hashlib.sha256(body).hexdigest()
     event = WebhookEvent(
         workspace_id=workspace_id, event_id=event_id, event_type=event_type, headers=keepable_headers(headers),
-        raw_body=text, verification=f"signature valid ({verdict.key_label})"
-        + (f", signed {verdict.signed_at:%Y-%m-%d %H:%M:%S} UTC" if verdict.signed_at else ""),
+        raw_body=text, verification=f"signature valid ({verdict.key_label})",
         signed_at=verdict.signed_at, received_at=now, run_after=now, is_validation=event_type == VALIDATION_TYPE,
     )
     staged = fastsql.Pending([event])

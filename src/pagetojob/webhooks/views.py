@@ -64,9 +64,10 @@ def event_log(request: HttpRequest) -> HttpResponse:
         if q.isdigit() and len(q) < 19:
             lookup |= Q(booking_id=int(q)) | Q(job_id=int(q)) | Q(lead_id=int(q)) | Q(invoice_id=int(q))
         events = events.filter(lookup)
+    counted = WebhookEvent.objects.filter(workspace=workspace)
     if request.GET.get("validation") != "1":
-        events = events.filter(is_validation=False)
-    counts = dict(WebhookEvent.objects.filter(workspace=workspace).values_list("outcome").annotate(n=Count("pk")))
+        events, counted = events.filter(is_validation=False), counted.filter(is_validation=False)
+    counts = dict(counted.order_by().values_list("outcome").annotate(n=Count("pk")))
     page = Paginator(events.defer("headers"), 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     linked = _linked(workspace.pk, rows)
