@@ -105,8 +105,8 @@ def test_stale_worker_heartbeat_blocks_again(world):
 
 @pytest.mark.django_db
 def test_missing_encryption_key_blocks_credentials(world, settings):
-    settings.ENCRYPTION_KEYS = ""
     satisfy_everything(world)
+    settings.ENCRYPTION_KEYS = ""
     state = tenant_access(world.workspace, "booking_handoff")
     assert state.status == Status.BLOCKED
     assert "PAGETOJOB_ENCRYPTION_KEYS" in next(g.detail for g in state.missing if g.key == "credentials")
