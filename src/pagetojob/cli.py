@@ -158,7 +158,13 @@ def demo(argv: list[str]) -> int:
         print("Stopped the web app and the worker.")
 
 
-COMMANDS = {"demo": demo, "serve": serve}
+def sandbox(argv: list[str]) -> int:
+    from pagetojob.sandbox.cli import main as run_sandbox
+
+    return run_sandbox(argv)
+
+
+COMMANDS = {"demo": demo, "serve": serve, "sandbox": sandbox}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -170,10 +176,14 @@ def main(argv: list[str] | None = None) -> None:
               "  demo     load the Desert Peak demo and run the web app and worker on 127.0.0.1\n"
               "  serve    run the web app\n"
               "  worker   run the durable worker\n"
+              "  sandbox  run a local ServiceTitan sandbox (tokens, API shapes, per-tenant state, faults)\n"
               "  import   taxonomy | apply | sitemap | pages-csv: bring in ServiceTitan exports and site pages\n"
               "  drift    run --workspace KEY [--json]: review the site against ServiceTitan's data now\n"
+              "  rotate-keys  re-encrypt stored ServiceTitan credentials under the newest encryption key\n"
               "  migrate, createsuperuser, check --deploy ... any Django management command")
         sys.exit(0)
+    if argv[0] == "rotate-keys":
+        argv[0] = "rotate_keys"
     if argv[0] == "import":
         # `pagetojob import taxonomy|apply|sitemap|pages-csv ...` are the import_* management commands.
         if len(argv) < 2 or argv[1].startswith("-"):

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pagetojob.core",
     "pagetojob.accounts",
     "pagetojob.taxonomy",
+    "pagetojob.titan",
     "pagetojob.sites",
     "pagetojob.webhooks",
     "pagetojob.readiness",
@@ -245,6 +246,25 @@ WORKER_HEARTBEAT_STALE_SECONDS = int(env("PAGETOJOB_WORKER_STALE_SECONDS", "90")
 # takes it over (processing one takes milliseconds, so a crashed worker's events wait only this long).
 PAGETOJOB_WEBHOOK_MAX_BYTES = int(env("PAGETOJOB_WEBHOOK_MAX_BYTES", str(256 * 1024)))
 PAGETOJOB_WEBHOOK_LEASE_SECONDS = int(env("PAGETOJOB_WEBHOOK_LEASE_SECONDS", "30"))
+
+
+def _positive(name: str, default: str) -> float:
+    raw = env(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise RuntimeError(f"{name} must be a positive number, got {raw!r}.")
+    return value
+
+
+# ServiceTitan API: requests per second per tenant from this process (ServiceTitan allows about 60), and timeouts.
+ST_RATE_LIMIT = _positive("PAGETOJOB_ST_RATE_LIMIT", "60")
+ST_TIMEOUT_SECONDS = _positive("PAGETOJOB_ST_TIMEOUT", "100")
+ST_CONNECT_TIMEOUT_SECONDS = _positive("PAGETOJOB_ST_CONNECT_TIMEOUT", "10")
+# A local ServiceTitan sandbox (`pagetojob sandbox`); when set, the connection screen offers to connect to it.
+SANDBOX_URL = env("PAGETOJOB_SANDBOX_URL").rstrip("/")
 ST_OPENAPI_DIR = env("PAGETOJOB_ST_OPENAPI_DIR", str(Path.cwd() / ".." / "shared" / "servicetitan-openapi"))
 
 LOGGING = {

@@ -20,6 +20,7 @@ from pagetojob.sites import suggestion_views as sites_suggestions
 from pagetojob.sites import views as sites_views
 from pagetojob.taxonomy import import_views
 from pagetojob.taxonomy import views as taxonomy_views
+from pagetojob.titan import views as titan_views
 from pagetojob.webhooks import views as webhook_views
 
 workspace_patterns = [
@@ -66,6 +67,9 @@ workspace_patterns = [
     path("readiness/webhooks/validate/", readiness_views.validate_webhooks, name="readiness-webhooks-validate"),
     path("webhooks/", webhook_views.event_log, name="webhook-events"),
     path("webhooks/settings/", webhook_views.webhook_settings, name="webhook-settings"),
+    path("settings/servicetitan/", titan_views.connection_page, name="titan-connection"),
+    path("settings/servicetitan/test/", titan_views.test_view, name="titan-test"),
+    path("settings/servicetitan/disconnect/", titan_views.disconnect_view, name="titan-disconnect"),
     path("people/", accounts_views.team_page, name="team"),
     path("people/<int:member_id>/", accounts_views.change_member, name="change-member"),
     path("audit/", accounts_views.audit_log, name="audit-log"),

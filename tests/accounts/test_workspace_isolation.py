@@ -22,6 +22,7 @@ from pagetojob.readiness.models import FeatureFlag, GateRecord, ModuleOwnership
 from pagetojob.sites.models import Binding, Page
 from pagetojob.taxonomy.families import FAMILIES
 from pagetojob.taxonomy.models import BusinessUnit, ImportBatch, ImportCandidate, JobType
+from pagetojob.titan.models import TitanConnection
 from pagetojob.webhooks.models import WebhookEndpoint, WebhookValidation
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,12 @@ ROUTES: list[Route] = [
     Route("webhook-settings", "post", data=lambda w, own: {
         "signature_header": "X-Spy-Signature", "encoding": "hex", "signed_content": "body", "tolerance_seconds": "300",
         "new_key": "spy-key-0123456789abcdefghijklmnopqrstuvwxyz"}),
+    Route("titan-connection"),
+    Route("titan-connection", "post", data=lambda w, own: {
+        "environment": "integration", "tenant_id": "5150", "app_key": "ak1.spy-app-key", "client_id": "cid.spy-client",
+        "client_secret": "cs1.spy-secret"}),  # no test_now: stored without reaching out to ServiceTitan
+    Route("titan-test", "post"),
+    Route("titan-disconnect", "post", data=lambda w, own: {"confirm": "yes"}),
     Route("team"),
     Route("team", "post", data=lambda w, own: {"email": "spy@rival.test", "role": "admin"}),
     Route("change-member", "post", target="member", data=lambda w, own: {"role": "owner"}),
@@ -184,6 +191,7 @@ def acme_state(world) -> dict:
         "claims": sorted(Page.objects.filter(workspace=world.workspace).values_list("path", "city")),
         "webhooks": sorted(WebhookEndpoint.objects.values_list("workspace_id", "signature_header", "secret_current")),
         "validations": WebhookValidation.objects.count(),
+        "titan": sorted(TitanConnection.objects.values_list("workspace_id", "state", "client_secret_encrypted")),
     }
 
 

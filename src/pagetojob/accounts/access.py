@@ -24,6 +24,7 @@ class Can(StrEnum):
     IMPORT = "import ServiceTitan exports"
     MANAGE_INTAKE = "change the website form settings"
     REVIEW_DRIFT = "run drift reviews and acknowledge or suppress findings"
+    MANAGE_CONNECTION = "connect, test or disconnect ServiceTitan"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Can]] = {

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from django.conf import settings
 from django.db.models import Model
 
 from pagetojob.accounts.models import Workspace
-from pagetojob.core import fastsql, worker
+from pagetojob.core import fastsql, vault, worker
 from pagetojob.readiness.catalog import (
     CAPABILITIES,
     CAPABILITIES_BY_KEY,
@@ -89,6 +88,15 @@ def _rows(model: type[M], where: str, params: list) -> list[M]:
     return fastsql.select(model, where, params)
 
 
+def _encryption_keys_problem() -> str:
+    """Why credentials cannot be stored on this server (no or malformed PAGETOJOB_ENCRYPTION_KEYS), or ""."""
+    try:
+        vault.current_key_id()
+    except vault.VaultError as error:
+        return str(error)
+    return ""
+
+
 def _connection_gates(workspace: Workspace) -> list[GateState]:
     records = {
         (record.workspace_id, record.gate): record
@@ -109,15 +117,15 @@ def _connection_gates(workspace: Workspace) -> list[GateState]:
                                     "No ServiceTitan admin of this contractor has authorized the app.",
                                     record.recorded_at if record else None, record.environment if record else ""))
         elif gate.key == "credentials":
-            if not settings.ENCRYPTION_KEYS:
-                states.append(GateState(gate.key, gate.label, False, Status.BLOCKED,
-                                        "The server has no encryption key: set PAGETOJOB_ENCRYPTION_KEYS."))
+            keys_problem = _encryption_keys_problem()
+            if keys_problem:
+                states.append(GateState(gate.key, gate.label, False, Status.BLOCKED, keys_problem))
             else:
                 ok = bool(record and record.satisfied)
                 states.append(GateState(gate.key, gate.label, ok, Status.NEEDS_CUSTOMER,
-                                        record.evidence if ok and record else
+                                        record.evidence if record and record.evidence else
                                         "No encrypted tenant credentials are stored for this workspace.",
-                                        record.recorded_at if record else None))
+                                        record.recorded_at if record else None, record.environment if record else ""))
         elif gate.key == "webhooks":
             ok, detail = _webhook_gate(workspace, record)
             states.append(GateState(gate.key, gate.label, ok, Status.API_GATED, detail,
