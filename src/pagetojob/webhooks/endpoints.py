@@ -49,14 +49,15 @@ def rules(endpoint: WebhookEndpoint | None) -> SigningRules:
     if endpoint is None:
         return SigningRules("X-ServiceTitan-Signature", SignatureEncoding.HEX, "", SignedContent.BODY, 300, ())
     secrets = []
+    problem = ""
     for label, stored in (("current key", endpoint.secret_current), ("previous key", endpoint.secret_previous)):
         if stored:
             try:
                 secrets.append((label, _reveal(stored)))
             except vault.VaultError:
-                continue  # an unreadable key verifies nothing; the settings screen says why
+                problem = "The server cannot read this workspace's webhook key: its encryption key is not configured."
     return SigningRules(endpoint.signature_header, endpoint.encoding, endpoint.timestamp_header,
-                        endpoint.signed_content, endpoint.tolerance_seconds, tuple(secrets))
+                        endpoint.signed_content, endpoint.tolerance_seconds, tuple(secrets), problem)
 
 
 def endpoint_for(workspace: Workspace) -> WebhookEndpoint:
@@ -157,3 +158,31 @@ def save_settings(workspace: Workspace, actor: Any, *, signature_header: str, en
                                            "timestamp_header": timestamp_header, "signed_content": signed_content,
                                            "tolerance_seconds": tolerance, "key_changed": bool(new_key)})
     return endpoint
+
+
+def rotate_secrets() -> tuple[int, int, list[str]]:
+    """Re-encrypt stored webhook keys under the newest encryption key: (rotated, unchanged, failures)."""
+    from django.db import transaction
+
+    rotated = unchanged = 0
+    failures: list[str] = []
+    for pk in WebhookEndpoint.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            endpoint = WebhookEndpoint.objects.select_for_update().select_related("workspace").get(pk=pk)
+            changed = False
+            try:
+                for name in ("secret_current", "secret_previous"):
+                    stored = getattr(endpoint, name)
+                    if not stored:
+                        continue
+                    if vault.needs_rotation(stored):
+                        setattr(endpoint, name, vault.rotate(stored))
+                        rotated, changed = rotated + 1, True
+                    else:
+                        unchanged += 1
+            except vault.VaultError as error:
+                failures.append(f"{endpoint.workspace.key}: {error}")
+                continue
+            if changed:
+                endpoint.save(update_fields=["secret_current", "secret_previous"])
+    return rotated, unchanged, failures

@@ -26,6 +26,7 @@ class SigningRules:
     signed_content: str
     tolerance_seconds: int
     secrets: tuple[tuple[str, str], ...]  # (label, secret), current key first
+    problem: str = ""  # why a stored key could not be used, if one could not
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def header(headers: Mapping[str, str], name: str) -> str:
 
 def verify(rules: SigningRules, headers: Mapping[str, str], body: bytes, now: datetime) -> Verdict:
     if not rules.secrets:
-        return Verdict(False, RejectReason.NOT_CONFIGURED, "No webhook key is configured for this workspace.")
+        return Verdict(False, RejectReason.NOT_CONFIGURED,
+                       rules.problem or "No webhook key is configured for this workspace.")
     timestamp = ""
     signed_at = None
     if rules.timestamp_header:
