@@ -104,3 +104,17 @@ def test_the_answer_comes_before_processing(world, client, endpoint):
 
 def test_get_is_not_allowed(world, client, endpoint):
     assert client.get(url(world.workspace)).status_code == 405
+
+
+def test_nul_characters_in_ids_and_fields_are_stored_not_refused_by_the_database(world, client, endpoint):
+    """JSON may carry \\u0000 escaped; PostgreSQL text cannot hold it, so it is replaced, never a 500."""
+    body = json.dumps({"eventId": "evt-\x00-nul", "eventType": "Booking.Accepted\x00",
+                       "data": {"id": 77, "externalId": "p2j-\x00", "status": "Accepted"}}).encode()
+    response = deliver(client, world.workspace, sandbox.Event("", "", body),
+                       extra_headers={"X-Trace": "a"})
+    assert response.status_code == 200
+    assert deliver(client, world.workspace, sandbox.Event("", "", body)).json()["duplicate"] is True
+    worker.run_once("test-worker")
+    event = WebhookEvent.objects.get()
+    assert event.event_id == "evt-\ufffd-nul" and event.outcome == EventOutcome.APPLIED
+    assert TitanRecord.objects.get().external_id == "p2j-\ufffd"

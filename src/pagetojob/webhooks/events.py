@@ -65,6 +65,11 @@ class Change:
     links: dict = field(default_factory=dict)
 
 
+def text(value: object, limit: int) -> str:
+    """A value as storable text: PostgreSQL refuses NUL characters, which JSON strings may carry escaped."""
+    return str(value).replace("\x00", "\ufffd")[:limit]
+
+
 def first(mapping: dict, keys: tuple[str, ...]):
     return next((mapping[key] for key in keys if key in mapping and mapping[key] not in (None, "")), None)
 
@@ -75,8 +80,8 @@ def event_identity(payload: object) -> tuple[str, str]:
         return "", ""
     event_id = first(payload, ID_KEYS)
     event_type = first(payload, TYPE_KEYS)
-    return (str(event_id)[:200] if isinstance(event_id, str | int) else "",
-            str(event_type)[:120] if isinstance(event_type, str) else "")
+    return (text(event_id, 200) if isinstance(event_id, str | int) else "",
+            text(event_type, 120) if isinstance(event_type, str) else "")
 
 
 def split_type(event_type: str) -> tuple[str, str]:
@@ -139,7 +144,7 @@ def interpret(event_type: str, payload: object, fallback_time: datetime | None =
     change = Change(at=at)
     if resource == "booking":
         change.booking_id = _int(data.get("id")) or _int(data.get("bookingId"))
-        change.external_id = str(data.get("externalId") or "")[:120]
+        change.external_id = text(data.get("externalId") or "", 120)
         change.job_id = _int(data.get("jobId"))
         change.booking_status = _status(BOOKING_STATUSES, action) or _status(BOOKING_STATUSES, data.get("status"))
         if change.job_id and not change.booking_status:

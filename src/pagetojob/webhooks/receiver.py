@@ -18,7 +18,7 @@ from django.db.models import F
 
 from pagetojob.core import clock, fastsql, writes
 from pagetojob.webhooks import endpoints
-from pagetojob.webhooks.events import VALIDATION_TYPE, event_identity
+from pagetojob.webhooks.events import VALIDATION_TYPE, event_identity, text
 from pagetojob.webhooks.models import RejectedDeliveries, RejectReason, WebhookEvent
 from pagetojob.webhooks.verification import verify
 
@@ -42,10 +42,11 @@ def keepable_headers(headers: Mapping[str, str]) -> dict[str, str]:
     kept = {}
     for name, value in list(headers.items())[:MAX_HEADERS]:
         lowered = name.lower()
+        key = text(name, 100)
         if any(word in lowered for word in SECRET_HEADER_WORDS):
-            kept[name] = "(removed)"
+            kept[key] = "(removed)"
         else:
-            kept[name] = str(value)[:MAX_HEADER_VALUE]
+            kept[key] = text(value, MAX_HEADER_VALUE)
     return kept
 
 
