@@ -192,3 +192,17 @@ def test_records_stay_in_their_workspace(world, client, endpoint):
     drain()
     assert TitanRecord.objects.filter(workspace=world.other).get().job_id is None
     assert records.status_for(world.workspace, "p2j-rival") is None
+
+
+def test_record_sent_joins_the_callers_transaction(world):
+    from django.db import transaction
+
+    from pagetojob.core import writes
+
+    with pytest.raises(RuntimeError), writes.serialized_write(), transaction.atomic():
+        records.record_sent(world.workspace, "p2j-rolled-back", "booking", 5700)
+        raise RuntimeError("the sync job's own write failed")
+    assert records.status_for(world.workspace, "p2j-rolled-back") is None
+    with writes.serialized_write(), transaction.atomic():
+        records.record_sent(world.workspace, "p2j-kept", "booking", 5701)
+    assert records.status_for(world.workspace, "p2j-kept").booking_id == 5701

@@ -129,7 +129,11 @@ def apply(workspace_id: int, change: Change) -> TitanRecord:
 
 def record_sent(workspace: Workspace | int, external_id: str, kind: str, titan_id: int,
                 at: datetime | None = None) -> TitanRecord:
-    """Called when a booking or lead has been created in ServiceTitan: remembers both ids so events link."""
+    """Called when a booking or lead has been created in ServiceTitan: remembers both ids so events link.
+
+    Inside the caller's transaction (the sync job recording its response) it joins that transaction, so the
+    record and the job's outcome commit together; otherwise it writes on its own.
+    """
     from django.db import transaction
 
     if kind not in RecordKind.values or kind == RecordKind.JOB:
@@ -142,6 +146,8 @@ def record_sent(workspace: Workspace | int, external_id: str, kind: str, titan_i
         change.booking_id = titan_id
     else:
         change.lead_id = titan_id
+    if transaction.get_connection().in_atomic_block:
+        return apply(workspace_id, change)
     with writes.serialized_write(), transaction.atomic():
         return apply(workspace_id, change)
 
