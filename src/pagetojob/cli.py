@@ -235,10 +235,13 @@ def main(argv: list[str] | None = None) -> None:
               "  import   taxonomy | apply | sitemap | pages-csv: bring in ServiceTitan exports and site pages\n"
               "  drift    run --workspace KEY [--json]: review the site against ServiceTitan's data now\n"
               "  rotate-keys  re-encrypt stored ServiceTitan credentials under the newest encryption key\n"
+              "  rotate-webhook-keys  the same for the stored webhook HMAC keys\n"
               "  migrate, createsuperuser, check --deploy ... any Django management command")
         sys.exit(0)
     if argv[0] == "rotate-keys":
         argv[0] = "rotate_keys"
+    if argv[0] == "rotate-webhook-keys":
+        argv[0] = "rotate_webhook_keys"
     if argv[0] == "import":
         # `pagetojob import taxonomy|apply|sitemap|pages-csv ...` are the import_* management commands.
         if len(argv) < 2 or argv[1].startswith("-"):

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pagetojob.taxonomy",
     "pagetojob.titan",
     "pagetojob.sites",
+    "pagetojob.webhooks",
     "pagetojob.readiness",
     "pagetojob.intake",
     "pagetojob.handoff",
@@ -241,6 +242,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A worker heartbeat older than this means no worker is running.
 WORKER_HEARTBEAT_STALE_SECONDS = int(env("PAGETOJOB_WORKER_STALE_SECONDS", "90"))
+# ServiceTitan webhooks: the largest body accepted, and how long a worker may hold an event before another
+# takes it over (processing one takes milliseconds, so a crashed worker's events wait only this long).
+PAGETOJOB_WEBHOOK_MAX_BYTES = int(env("PAGETOJOB_WEBHOOK_MAX_BYTES", str(256 * 1024)))
+PAGETOJOB_WEBHOOK_LEASE_SECONDS = int(env("PAGETOJOB_WEBHOOK_LEASE_SECONDS", "30"))
 
 
 def _positive(name: str, default: str) -> float:

@@ -23,6 +23,7 @@ from pagetojob.sites import views as sites_views
 from pagetojob.taxonomy import import_views
 from pagetojob.taxonomy import views as taxonomy_views
 from pagetojob.titan import views as titan_views
+from pagetojob.webhooks import views as webhook_views
 
 workspace_patterns = [
     path("", dashboard, name="dashboard"),
@@ -70,6 +71,9 @@ workspace_patterns = [
     path("readiness/module/", readiness_views.save_module, name="readiness-module"),
     path("readiness/gate/", readiness_views.save_gate, name="readiness-gate"),
     path("readiness/flag/", readiness_views.save_flag, name="readiness-flag"),
+    path("readiness/webhooks/validate/", readiness_views.validate_webhooks, name="readiness-webhooks-validate"),
+    path("webhooks/", webhook_views.event_log, name="webhook-events"),
+    path("webhooks/settings/", webhook_views.webhook_settings, name="webhook-settings"),
     path("settings/servicetitan/", titan_views.connection_page, name="titan-connection"),
     path("settings/servicetitan/test/", titan_views.test_view, name="titan-test"),
     path("settings/servicetitan/disconnect/", titan_views.disconnect_view, name="titan-disconnect"),

@@ -24,6 +24,7 @@ from pagetojob.sites.models import Binding, Page
 from pagetojob.taxonomy.families import FAMILIES
 from pagetojob.taxonomy.models import BusinessUnit, ImportBatch, ImportCandidate, JobType
 from pagetojob.titan.models import TitanConnection
+from pagetojob.webhooks.models import WebhookEndpoint, WebhookValidation
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,12 @@ ROUTES: list[Route] = [
     Route("readiness-gate", "post",
           data=lambda w, own: {"gate": "customer_authorization", "satisfied": "1", "evidence": "signed"}),
     Route("readiness-flag", "post", data=lambda w, own: {"flag": "pause_all_sync", "enabled": "1"}),
+    Route("readiness-webhooks-validate", "post"),
+    Route("webhook-events"),
+    Route("webhook-settings"),
+    Route("webhook-settings", "post", data=lambda w, own: {
+        "signature_header": "X-Spy-Signature", "encoding": "hex", "signed_content": "body", "tolerance_seconds": "300",
+        "new_key": "spy-key-0123456789abcdefghijklmnopqrstuvwxyz"}),
     Route("titan-connection"),
     Route("titan-connection", "post", data=lambda w, own: {
         "environment": "integration", "tenant_id": "5150", "app_key": "ak1.spy-app-key", "client_id": "cid.spy-client",
@@ -192,6 +199,8 @@ def acme_state(world) -> dict:
                         .values_list("status", "acknowledged_note")),
         "reviews": DriftReview.objects.filter(workspace=world.workspace).count(),
         "claims": sorted(Page.objects.filter(workspace=world.workspace).values_list("path", "city")),
+        "webhooks": sorted(WebhookEndpoint.objects.values_list("workspace_id", "signature_header", "secret_current")),
+        "validations": WebhookValidation.objects.count(),
         "titan": sorted(TitanConnection.objects.values_list("workspace_id", "state", "client_secret_encrypted")),
     }
 
@@ -350,8 +359,10 @@ API_ROUTES: list[ApiRoute] = [
     ApiRoute("workspaces/<key>/bindings/approve", "post"),
     ApiRoute("workspaces/<key>/readiness"),
 ]
-# Docs, the caller's own workspace list, and the public intake endpoints (keyed by site, tested in tests/intake).
-API_EXEMPT = {"openapi.json", "docs", "", "workspaces", "intake/<site_key>/requests", "intake/<site_key>/zones"}
+# Docs, the caller's own workspace list, the public intake endpoints (keyed by site, tested in tests/intake) and
+# the ServiceTitan webhook receiver.
+API_EXEMPT = {"openapi.json", "docs", "", "workspaces", "intake/<site_key>/requests", "intake/<site_key>/zones",
+              "webhooks/servicetitan/<workspace_key>"}  # signed per workspace, tested in tests/webhooks
 
 
 def test_every_api_route_is_in_the_list():

@@ -19,12 +19,16 @@ from pagetojob.readiness.evaluate import (
     require_tenant_access,
     tenant_access,
 )
+from pagetojob.webhooks import endpoints
 
 
 def satisfy_everything(world, environment="sandbox"):
     worker.beat("worker-a", clock.now(), 0)
     changes.record_gate(None, world.owner, "app_approval", True, "Approved in the partner portal", environment,
                         audit_workspace=world.workspace)
+    # The webhook gate also needs a configured key older than its evidence (see tests/webhooks).
+    endpoints.save_settings(world.workspace, world.owner, signature_header="X-ServiceTitan-Signature", encoding="hex",
+                            timestamp_header="", signed_content="body", tolerance_seconds=300, new_key="k" * 40)
     for gate in ("customer_authorization", "credentials", "webhooks"):
         changes.record_gate(world.workspace, world.owner, gate, True, f"{gate} proved", environment)
     for module in ("scheduling_pro", "marketing_ads", "pricebook", "memberships", "accounting", "dispatch"):
@@ -101,8 +105,8 @@ def test_stale_worker_heartbeat_blocks_again(world):
 
 @pytest.mark.django_db
 def test_missing_encryption_key_blocks_credentials(world, settings):
-    settings.ENCRYPTION_KEYS = ""
     satisfy_everything(world)
+    settings.ENCRYPTION_KEYS = ""
     state = tenant_access(world.workspace, "booking_handoff")
     assert state.status == Status.BLOCKED
     assert "PAGETOJOB_ENCRYPTION_KEYS" in next(g.detail for g in state.missing if g.key == "credentials")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db import transaction
+
 from pagetojob.core import clock
 from pagetojob.handoff import sync
 from pagetojob.handoff.models import AttemptOutcome, SyncJob, SyncKind, SyncState
@@ -79,11 +81,13 @@ def _sent(job: SyncJob, record_id: int | None, client: Any, *, adopted: bool) ->
         note_attempt(job, outcome, message, exchange_summary(client.last_exchange))
     else:
         note_attempt(job, outcome, message)
-    if sync.worker_transition(job, SyncState.SENT, titan_id=record_id, sent_at=clock.now(), needs_lookup=False,
-                              environment=_environment_label(client), last_error="", error_detail={}):
-        from pagetojob.handoff import followups
+    from pagetojob.handoff import followups
 
-        followups.after_sent(job)
+    # The outcome, the webhook link for its ServiceTitan id and the attribution job that follows commit together.
+    with transaction.atomic():
+        if sync.worker_transition(job, SyncState.SENT, titan_id=record_id, sent_at=clock.now(), needs_lookup=False,
+                                  environment=_environment_label(client), last_error="", error_detail={}):
+            followups.after_sent(job)
 
 
 def _environment_label(client: Any) -> str:

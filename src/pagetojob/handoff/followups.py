@@ -40,10 +40,8 @@ def after_sent(job: SyncJob) -> SyncJob | None:
 
 def _remember(job: SyncJob) -> None:
     """Webhook events name ServiceTitan ids; this is where they learn which of our requests an id belongs to."""
-    try:
-        from pagetojob.webhooks import records
-    except ImportError:
-        return
+    from pagetojob.webhooks import records
+
     kinds: dict[str, str] = {SyncKind.BOOKING_HANDOFF: "booking", SyncKind.LEAD_HANDOFF: "lead"}
     kind = kinds.get(job.kind)
     if kind and job.titan_id is not None:

@@ -85,3 +85,12 @@ def record_live_evidence(workspace: Workspace, capability: str, detail: str, env
         defaults={"detail": detail[:500], "environment": environment, "succeeded_at": clock.now()},
     )
     return row
+
+
+def validate_webhooks(workspace: Workspace, actor: Any, base_url: str):
+    """Run the webhook validation protocol against `base_url` and record its outcome as the webhook gate."""
+    from pagetojob.webhooks import validation
+
+    run = validation.run_protocol(workspace, base_url, actor=actor)
+    record_gate(workspace, actor, "webhooks", run.passed, validation.summary(run), environment="sandbox")
+    return run

@@ -22,6 +22,7 @@ from pagetojob.readiness.catalog import (
     scope_family,
 )
 from pagetojob.readiness.models import FeatureFlag, GateRecord, LiveEvidence, ModuleAnswer, ModuleOwnership
+from pagetojob.webhooks.models import WebhookEndpoint
 
 M = TypeVar("M", bound=Model)
 
@@ -126,11 +127,9 @@ def _connection_gates(workspace: Workspace) -> list[GateState]:
                                         "No encrypted tenant credentials are stored for this workspace.",
                                         record.recorded_at if record else None, record.environment if record else ""))
         elif gate.key == "webhooks":
-            ok = bool(record and record.satisfied)
-            states.append(GateState(gate.key, gate.label, ok, Status.API_GATED,
-                                    record.evidence if ok and record else
-                                    "No signed webhook delivery has been validated for this workspace.",
-                                    record.recorded_at if record else None))
+            ok, detail = _webhook_gate(workspace, record)
+            states.append(GateState(gate.key, gate.label, ok, Status.API_GATED, detail,
+                                    record.recorded_at if record else None, record.environment if record else ""))
         elif gate.key == "sync_worker":
             beat = worker.latest_heartbeat()
             alive = worker.is_fresh(beat)
@@ -141,6 +140,19 @@ def _connection_gates(workspace: Workspace) -> list[GateState]:
             states.append(GateState(gate.key, gate.label, alive, Status.BLOCKED, detail,
                                     beat.last_beat_at if beat else None))
     return states
+
+
+def _webhook_gate(workspace: Workspace, record: GateRecord | None) -> tuple[bool, str]:
+    """Holds only with a passing validation run recorded after the current webhook key was set."""
+    endpoint = next(iter(_rows(WebhookEndpoint, "workspace_id = %s", [workspace.pk])), None)
+    if endpoint is None or not endpoint.secret_current:
+        return False, "No webhook key is configured: set the HMAC key on the webhook settings screen."
+    if record is None or not record.satisfied:
+        return False, (record.evidence if record and record.evidence else
+                       "No signed webhook delivery has been validated for this workspace: validate with the sandbox.")
+    if endpoint.secret_set_at and endpoint.secret_set_at > record.recorded_at:
+        return False, "The webhook key changed after the last validation: validate with the sandbox again."
+    return True, record.evidence
 
 
 def _module_gates(workspace: Workspace) -> list[GateState]:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pagetojob.accounts.access import Can, can, workspace_view
@@ -11,6 +13,8 @@ from pagetojob.readiness import changes
 from pagetojob.readiness.catalog import FLAGS_BY_KEY
 from pagetojob.readiness.evaluate import Status, evaluate
 from pagetojob.readiness.models import ModuleAnswer
+from pagetojob.webhooks import endpoints as webhook_endpoints
+from pagetojob.webhooks import validation as webhook_validation
 
 STATUS_ORDER = [Status.LIVE, Status.LIVE_READY, Status.MANUAL_READY, Status.NEEDS_CUSTOMER, Status.API_GATED,
                 Status.BLOCKED]
@@ -26,6 +30,8 @@ def readiness_page(request: HttpRequest) -> HttpResponse:
         "nav_section": "readiness", "r": readiness, "counts": counts,
         "can_manage": can(request.membership, Can.MANAGE_READINESS),
         "answers": ModuleAnswer.choices, "is_staff": request.user.is_superuser,
+        "webhook_run": webhook_validation.latest(request.workspace),
+        "webhook_configured": webhook_endpoints.is_configured(request.workspace.pk),
     })
 
 
@@ -78,3 +84,19 @@ def save_flag(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"{FLAGS_BY_KEY[key].label} is {'on' if row.enabled else 'off'}.")
     return redirect("readiness", request.workspace.key)
+
+
+@require_POST
+@workspace_view(Can.MANAGE_READINESS)
+def validate_webhooks(request: HttpRequest) -> HttpResponse:
+    """Send the sandbox's signed, forged and replayed events to this server's own receiver and record the result."""
+    try:
+        run = changes.validate_webhooks(request.workspace, request.user, settings.PAGETOJOB_BASE_URL)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        if run.passed:
+            messages.success(request, "Webhooks validated: every step passed. The webhook gate holds.")
+        else:
+            messages.error(request, webhook_validation.summary(run))
+    return redirect(reverse("readiness", args=[request.workspace.key]) + "#webhook-validation")
