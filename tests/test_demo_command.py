@@ -64,7 +64,7 @@ def test_demo_runs_web_and_worker_and_reuses_its_data(tmp_path):
         out = stop(proc)
     assert proc.returncode == 0, out
     assert "Sign in as demo@pagetojob.local / desertpeak-demo" in out
-    assert "Stopped the web app and the worker." in out
+    assert "Stopped the web app, the worker and the sandbox." in out
     with pytest.raises(ProcessLookupError):
         os.kill(worker_pid, 0)
     first_count = count_workspaces(tmp_path)

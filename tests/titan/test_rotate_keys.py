@@ -83,3 +83,19 @@ def test_the_command_runs_as_pagetojob_rotate_keys(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Stored secrets found: none." in result.stdout and "Every stored secret is encrypted under k1." in \
         result.stdout
+
+
+def test_rotation_also_moves_webhook_signing_keys(world, settings):
+    from pagetojob.webhooks import endpoints
+    from pagetojob.webhooks.models import WebhookEndpoint
+
+    settings.ENCRYPTION_KEYS = f"k1:{K1}"
+    endpoints.save_settings(world.workspace, world.owner, signature_header="X-ServiceTitan-Signature", encoding="hex",
+                            timestamp_header="", signed_content="body", tolerance_seconds=300,
+                            new_key="whsec-rotation-test-key-0123456789")
+    settings.ENCRYPTION_KEYS = f"k2:{K2},k1:{K1}"
+    assert "Re-encrypted under k2: 1;" in rotate()
+    endpoint = WebhookEndpoint.objects.get(workspace=world.workspace)
+    assert vault.key_id_of(endpoint.secret_current) == "k2"
+    settings.ENCRYPTION_KEYS = f"k2:{K2}"
+    assert vault.decrypt(endpoint.secret_current) == "whsec-rotation-test-key-0123456789"

@@ -1,4 +1,5 @@
-"""`pagetojob rotate-keys`: re-encrypt every stored ServiceTitan credential under the newest key.
+"""`pagetojob rotate-keys`: re-encrypt every stored ServiceTitan credential and webhook signing key under the
+newest key.
 
 Put the new key first in PAGETOJOB_ENCRYPTION_KEYS (keep the old ones after it), run this, and once it
 reports nothing left under old keys the old keys can be removed. Running it again changes nothing.
@@ -48,6 +49,13 @@ class Command(BaseCommand):
                     continue  # this row keeps its old ciphertexts; the transaction writes nothing
                 if changed:
                     connection.save(update_fields=list(SECRET_FIELDS))
+        # Webhook signing keys are encrypted under the same keys: one command rotates every stored secret.
+        from pagetojob.webhooks.endpoints import rotate_secrets
+
+        webhook_rotated, webhook_unchanged, webhook_failures = rotate_secrets()
+        rotated += webhook_rotated
+        unchanged += webhook_unchanged
+        failures += webhook_failures
         found = ", ".join(f"{count} under {key_id}" for key_id, count in sorted(before.items())) or "none"
         self.stdout.write(f"Stored secrets found: {found}.")
         self.stdout.write(f"Re-encrypted under {newest}: {rotated}; already under {newest}: {unchanged}.")
