@@ -253,3 +253,20 @@ def test_retry_after_failure_looks_up_first(connected, sandbox):
     assert job.state == SyncState.SENT
     assert len(sandbox.records(kind="booking", externalId=request.idempotency_key)) == 1
     assert AuditEntry.objects.filter(workspace=connected.workspace, action="sync.retry").exists()
+
+
+def test_the_queue_shows_what_servicetitan_reported_after_the_send(connected, sandbox, client):
+    from pagetojob.webhooks import records
+    from pagetojob.webhooks.events import Change
+
+    request = store(connected, payload())
+    run_due()
+    job = booking_job(request)
+    assert job.state == SyncState.SENT
+    records.apply(connected.workspace.pk, Change(booking_id=job.titan_id, booking_status="Converted", job_id=55501,
+                                                 at=clock.now()))
+    client.force_login(connected.operator)
+    listing = client.get(f"/w/{connected.workspace.key}/sync/").content.decode()
+    assert "Job booked in ServiceTitan" in listing
+    detail = client.get(f"/w/{connected.workspace.key}/sync/{job.pk}/").content.decode()
+    assert "What ServiceTitan reported since" in detail and "#55501" in detail

@@ -13,6 +13,8 @@ from pagetojob.accounts.access import Can, can, workspace_view
 from pagetojob.handoff import sync
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
 from pagetojob.handoff.views import WorkspaceRequest
+from pagetojob.webhooks import records
+from pagetojob.webhooks.models import TitanRecord
 
 STATE_TONE: dict[str, str] = {
     SyncState.SENT: "ok", SyncState.MANUAL_COMPLETE: "ok", SyncState.HELD: "warn", SyncState.RETRYING: "warn",
@@ -40,6 +42,11 @@ def sync_queue(request: WorkspaceRequest) -> HttpResponse:
                            | Q(booking_request__phone__icontains=q))
     counts = sync.state_counts(workspace)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    # What ServiceTitan's webhook events said since (booking converted, job completed...), one query per page.
+    outcomes = {record.external_id: records.describe(record) for record in TitanRecord.objects.filter(
+        workspace=workspace, external_id__in=[job.idempotency_key for job in page.object_list])}
+    for job in page.object_list:
+        job.outcome = outcomes.get(job.idempotency_key, "")
     query = "&".join(f"{name}={value}" for name, value in (("state", state), ("kind", kind), ("q", q)) if value)
     return render(request, "handoff/queue.html", {
         "nav_section": "sync-queue", "page_obj": page, "state": state, "kind": kind, "q": q, "query": query,
@@ -62,8 +69,9 @@ def sync_job_detail(request: WorkspaceRequest, job_id: int) -> HttpResponse:
             plan = steps.dry_run(job)
         except Exception as error:  # the payload view must never hide the job itself
             plan_error = f"The payload could not be built: {error}"
+    outcome = records.status_for(request.workspace, job.idempotency_key)
     return render(request, "handoff/job_detail.html", {
-        "nav_section": "sync-queue", "job": job, "attempts": job.attempts_log.all(), "plan": plan,
+        "nav_section": "sync-queue", "job": job, "outcome": outcome, "attempts": job.attempts_log.all(), "plan": plan,
         "plan_error": plan_error, "tone": STATE_TONE.get(job.state, ""),
         "can_operate": can(request.membership, Can.OPERATE),
         # A held job is released by the gates themselves, not by a retry.
