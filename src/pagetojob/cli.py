@@ -195,8 +195,12 @@ def _demo_sandbox(data_dir, port: int):
         secret_file.write_text(f"ak1.demo{secrets.token_hex(8)}\n{secrets.token_urlsafe(24)}\n")
         secret_file.chmod(0o600)
     app_key, client_secret = secret_file.read_text().split()[:2]
+    # The sandbox keeps its records in memory; each start gives out new ids so none repeats an earlier run's.
+    starts_file = data_dir / "sandbox_starts"
+    starts = int(starts_file.read_text() or "0") if starts_file.exists() else 0
+    starts_file.write_text(str(starts + 1))
     config = SandboxConfig(seed="demo", clients=[ClientCredentials(DEMO_TENANT_ID, DEMO_CLIENT_ID, client_secret)],
-                           app_key=app_key)
+                           app_key=app_key, id_offset=starts * 10_000)
     return SandboxServer("127.0.0.1", port, config).start()
 
 

@@ -85,7 +85,7 @@ def _requests(world, count: int) -> list[BookingRequest]:
 
 
 def _start_worker(name: str) -> subprocess.Popen:
-    env = dict(os.environ, PAGETOJOB_ENCRYPTION_KEYS=settings.ENCRYPTION_KEYS, PAGETOJOB_SYNC_LEASE_SECONDS="3",
+    env = dict(os.environ, PAGETOJOB_ENCRYPTION_KEYS=settings.ENCRYPTION_KEYS, PAGETOJOB_SYNC_LEASE_SECONDS="5",
                PAGETOJOB_SYNC_RETRY_BASE_SECONDS="0.2", PAGETOJOB_ST_TIMEOUT="1.0", PAGETOJOB_LOG_LEVEL="ERROR",
                PAGETOJOB_SYNC_MAX_ATTEMPTS="12")
     return subprocess.Popen([sys.executable, str(WORKER_SCRIPT), str(connection.settings_dict["NAME"]), name],

@@ -47,12 +47,16 @@ def deliver(job: SyncJob) -> None:
     needs_lookup = job.needs_lookup or job.attempts > 1
     try:
         if needs_lookup and step.lookup is not None:
+            if not sync.renew_lease(job):
+                return  # another worker holds the job now
             found = step.lookup(client)
             note_attempt(job, AttemptOutcome.LOOKUP, "Looked the externalId up before sending again.",
                          exchange_summary(client.last_exchange))
             if found is not None:
                 _sent(job, found, client, adopted=True)
                 return
+        if not sync.renew_lease(job):
+            return  # another worker holds the job now: it sends (or looks up) instead of this one
         answer = client.request(step.method, step.path, json=step.body)
         record_id = step.record_id(answer)
         _sent(job, record_id, client, adopted=False)

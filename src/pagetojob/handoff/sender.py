@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
+
+from django.conf import settings
 
 from pagetojob.core import clock
 from pagetojob.handoff import sync
@@ -38,9 +41,10 @@ def _handle(job: SyncJob) -> None:
         # Finished or parked by a person while queued: nothing to send.
         sync.worker_transition(job, job.state)
         return
+    lease_until = clock.now() + timedelta(seconds=settings.SYNC_LEASE_SECONDS)
     if not sync.worker_transition(job, SyncState.IN_FLIGHT, lease_owner=job.lease_owner,
-                                  lease_expires_at=job.lease_expires_at):
-        return
+                                  lease_expires_at=lease_until):
+        return  # another worker claimed it after this worker's lease ran out
     access = tenant_access(job.workspace, sync.CAPABILITY_BY_KIND[job.kind])
     if not access.allowed:
         reason = sync.gate_reason(access)

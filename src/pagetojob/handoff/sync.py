@@ -99,6 +99,21 @@ def worker_transition(job: SyncJob, state: str, **extra: Any) -> bool:
     return bool(updated)
 
 
+def renew_lease(job: SyncJob) -> bool:
+    """Right before each ServiceTitan call: still ours? Then keep it for another lease period.
+
+    A worker claims a batch; by the time it reaches a job, that job's lease may have run out and another worker
+    may have claimed it. Only the worker named on the row may call ServiceTitan for it, and the renewed lease
+    outlasts one call (client timeout plus rate-limit wait), so no second worker can send the same job meanwhile.
+    """
+    until = clock.now() + timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+    updated = SyncJob.objects.filter(pk=job.pk, lease_owner=job.lease_owner, work_state=WorkState.IN_FLIGHT,
+                                     state=SyncState.IN_FLIGHT).update(lease_expires_at=until)
+    if updated:
+        job.lease_expires_at = until
+    return bool(updated)
+
+
 def retry_later(job: SyncJob, message: str, retry_after: float | None, *, needs_lookup: bool,
                 detail: dict | None = None, throttled: bool = False) -> str:
     """A transient failure: back off (never sooner than Retry-After) until the attempt limit, then fail.

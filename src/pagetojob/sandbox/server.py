@@ -54,6 +54,9 @@ class SandboxConfig:
     faults: FaultSettings = field(default_factory=FaultSettings)
     openapi_dir: Path | str | None = None  # default: PAGETOJOB_ST_OPENAPI_DIR or ../shared/servicetitan-openapi
     export_page_size: int = DEFAULT_EXPORT_PAGE_SIZE
+    # Added to the ids of records created through the API: a sandbox restarted over the same client database
+    # (the demo) hands out ids it never gave before, as ServiceTitan would.
+    id_offset: int = 0
 
 
 @dataclass
@@ -121,7 +124,7 @@ class SandboxState:
                                                        secrets.token_urlsafe(24), generated=True)]
         for client in clients:
             if client.tenant_id not in self.tenants:
-                self.tenants[client.tenant_id] = Tenant(client.tenant_id, config.seed)
+                self.tenants[client.tenant_id] = Tenant(client.tenant_id, config.seed, id_offset=config.id_offset)
             self.clients[client.client_id] = client
 
     def add_tenant(self, tenant_id: int | None, seed: str, client_id: str | None,

@@ -62,6 +62,7 @@ class Tenant:
     next_ids: dict[str, int] = field(default_factory=dict)
     external: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (kind, externalId) -> ids
     seq: int = 0
+    id_offset: int = 0  # added to the id of every record created through the API (not to the seed's records)
 
     def __post_init__(self) -> None:
         self.load(self.seed)
@@ -72,7 +73,7 @@ class Tenant:
         with self.lock:
             self.seed = seed_name
             self.kinds = {kind: {} for kind in KINDS}
-            self.next_ids = dict(FIRST_IDS)
+            self.next_ids = {kind: first + self.id_offset for kind, first in FIRST_IDS.items()}
             self.external = {}
             self.seq = 0
             for kind, rows in seed.rows.items():
