@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from pagetojob.accounts.access import Can, can, workspace_view
 from pagetojob.intake import inbox
 from pagetojob.intake.models import BookingRequest, RequestStatus
+from pagetojob.webhooks import records
 
 
 @workspace_view(Can.VIEW)
@@ -38,7 +39,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
                                                                                   "completed_by"),
         pk=request_id)
     return render(request, "intake/request_detail.html", {
-        "nav_section": "requests", "booking": booking, "sync_jobs": booking.sync_jobs.all(),
+        "nav_section": "requests", "booking": booking, "sync_jobs": booking.sync_jobs.order_by("pk"),
+        "titan_status": records.status_for(request.workspace, booking.idempotency_key),
         "can_operate": can(request.membership, Can.OPERATE),
         "context_rows": [(key.replace("_", " "), value) for key, value in booking.context.items()
                          if key not in ("first_touch", "last_touch")],
