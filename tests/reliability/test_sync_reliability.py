@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 
 from pagetojob.core import clock, worker
-from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
+from pagetojob.handoff.models import SyncAttempt, SyncJob, SyncKind, SyncState
 from pagetojob.intake.models import BookingRequest
 from pagetojob.readiness.sandbox import connect_workspace_to_sandbox
 from pagetojob.sandbox.faults import FaultSettings
@@ -137,8 +137,12 @@ def _run(world, server: SandboxServer, workers: int, kill_after: int | None) -> 
 
 def _assert_each_sent_once(result: dict) -> None:
     by_key = Counter(booking["externalId"] for booking in result["bookings"])
+    twice = [key for key, n in by_key.items() if n > 1]
+    assert not twice, f"{len(twice)} externalIds created more than once; timelines: " + "; ".join(
+        f"{key}: " + ", ".join(f"{a.number}/{a.worker_id[-8:]}/{a.outcome}@{a.started_at:%H:%M:%S.%f}/{a.status_code}/{a.message[:90]}"
+                               for a in SyncAttempt.objects.filter(job__idempotency_key=key).order_by("pk"))
+        for key in twice[:4])
     assert len(result["bookings"]) == REQUESTS, f"{len(result['bookings'])} bookings for {REQUESTS} requests"
-    assert max(by_key.values()) == 1, [key for key, n in by_key.items() if n > 1][:5]
     expected = {request.idempotency_key for request in result["requests"]}
     assert set(by_key) == expected
     ids = {booking["externalId"]: booking["id"] for booking in result["bookings"]}

@@ -240,3 +240,16 @@ def test_a_write_that_failed_while_fetching_its_token_is_not_outcome_unknown(san
     assert client.last_exchange.url == "/connect/token"
     sandbox.faults(timeout_rate=0)
     assert sandbox.records(kind="booking", externalId="token-never-came") == []
+
+
+def test_a_query_written_into_the_path_is_kept(sandbox):
+    """Stored lookup paths carry their query (`...bookings?externalId=...`): it must reach ServiceTitan."""
+    client = sandbox.client()
+    path = f"/crm/v2/tenant/{TENANT}/booking-provider/{PROVIDER}/bookings"
+    for index in range(55):  # more than one default page of 50
+        client.post(path, {"source": "Website", "name": f"Visitor {index}", "summary": "Query test",
+                           "isFirstTimeClient": True, "externalId": f"query-test-{index:02d}"})
+    found = client.request("GET", f"/crm/v2/tenant/{TENANT}/bookings?externalId=query-test-54")
+    assert [row["externalId"] for row in found["data"]] == ["query-test-54"]
+    both = client.request("GET", f"/crm/v2/tenant/{TENANT}/bookings?externalId=query-test-54", params={"pageSize": 1})
+    assert len(both["data"]) == 1 and both["pageSize"] == 1

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 from django.conf import settings
@@ -288,8 +289,12 @@ class TitanClient:
                 json: Any = None) -> Any:
         """One API call; returns the parsed JSON body (None when empty). Raises a TitanError subclass."""
         method = method.upper()
+        # A query written into the path (a stored lookup path) joins the params: httpx would otherwise replace it.
+        path, _, query = path.partition("?")
+        merged = dict(parse_qsl(query, keep_blank_values=True))
+        merged.update(params or {})
         url = self._url(path)
-        clean_params = {name: value for name, value in (params or {}).items() if value is not None}
+        clean_params = {name: value for name, value in merged.items() if value is not None}
         display = str(httpx.URL(path.replace("{tenant}", str(self.credentials.tenant_id)), params=clean_params))
         for attempt in (1, 2):
             token = self.token()
