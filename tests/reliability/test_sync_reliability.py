@@ -135,12 +135,17 @@ def _run(world, server: SandboxServer, workers: int, kill_after: int | None) -> 
     return {"requests": requests, "bookings": bookings, "stats": stats, "killed": killed}
 
 
+def _attempt_line(attempt: SyncAttempt) -> str:
+    return (f"{attempt.number}/{attempt.worker_id[-8:]}/{attempt.outcome}@{attempt.started_at:%H:%M:%S.%f}/"
+            f"{attempt.status_code}/{attempt.message[:90]}")
+
+
 def _assert_each_sent_once(result: dict) -> None:
     by_key = Counter(booking["externalId"] for booking in result["bookings"])
     twice = [key for key, n in by_key.items() if n > 1]
     assert not twice, f"{len(twice)} externalIds created more than once; timelines: " + "; ".join(
-        f"{key}: " + ", ".join(f"{a.number}/{a.worker_id[-8:]}/{a.outcome}@{a.started_at:%H:%M:%S.%f}/{a.status_code}/{a.message[:90]}"
-                               for a in SyncAttempt.objects.filter(job__idempotency_key=key).order_by("pk"))
+        f"{key}: " + ", ".join(_attempt_line(attempt) for attempt in
+                               SyncAttempt.objects.filter(job__idempotency_key=key).order_by("pk"))
         for key in twice[:4])
     assert len(result["bookings"]) == REQUESTS, f"{len(result['bookings'])} bookings for {REQUESTS} requests"
     expected = {request.idempotency_key for request in result["requests"]}
