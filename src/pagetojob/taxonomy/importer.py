@@ -266,16 +266,14 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
             kind, diff = CandidateKind.DUPLICATE, {}
             warnings.append(f"same name as row {seen_names[key]}")
         else:
-            if not by_name:  # nothing to match against (a first import): every readable row is new
-                pass
-            elif st_id is not None:
+            if st_id is not None and by_name:  # an empty workspace (a first import) has nothing to match
                 existing = by_id.get(st_id)
                 named = by_name.get(key)
                 if existing is None and named is not None and named["st_id"] is None:
                     existing = named
                 elif existing is None and named is not None and named["st_id"] not in (None, st_id):
                     warnings.append(f"an item named “{named['name']}” already exists with id {named['st_id']}")
-            else:
+            elif by_name:
                 existing = by_name.get(f"code:{name_key(values['code'])}") if values.get("code") else None
                 existing = existing or by_name.get(key)
             if existing is None:
@@ -296,8 +294,8 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
                 warnings.append(f"blocked: {blocked}")
         elif blocked:
             warnings = [f"blocked: {blocked}"]
-        # Diff and warnings are encoded at once (values with the chunk, see _encode_values), so a chunk holds
-        # nothing the garbage collector has to walk again and again.
+        # Diff and warnings are encoded now, values with the whole chunk (see _encode_values): a chunk then holds
+        # few containers for the garbage collector to walk again and again.
         pending += (number, kind, st_id, name[:255], values, encode(diff) if diff else "{}",
                     encode(warnings) if warnings else "[]", existing["pk"] if existing else None)
         if len(pending) >= flush_at:
