@@ -334,15 +334,16 @@ VALUES_START = '{"name": '
 
 
 def _json_encoder() -> Callable[[Any], str]:
-    """json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode — strict JSON, never NaN — without its per-call
-    set-up, which costs more than encoding a candidate's few values; the plain encoder where the C accelerator is
-    missing or behaves differently."""
-    plain = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+    """The JSON the ORM writes for a JSONField (json.dumps: ASCII, non-ASCII escaped), strict (never NaN), without
+    json.JSONEncoder.encode's per-call set-up, which costs more than encoding a candidate's few values; the plain
+    encoder where the C accelerator is missing or behaves differently."""
+    plain = json.JSONEncoder(allow_nan=False)
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
         return plain.encode
     try:
-        one_shot = make(None, plain.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, False)
+        one_shot = make(None, plain.default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False,
+                        False)
         probe = {"a": [1, None, True, "é\n"], "b": {"c": 1.5}}
         same = "".join(one_shot(probe, 0)) == plain.encode(probe)
     except TypeError:
