@@ -254,6 +254,8 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
         name = values["name"]
         key = name.casefold()  # the name is already collapsed: this is its name_key
         existing = None
+        kind: str
+        diff: dict
         if blocked:
             kind, diff = CandidateKind.BLOCKED, {}
             named = by_name.get(key) if key else None
@@ -409,7 +411,7 @@ def _flush(batch: ImportBatch, pending: list, rows: int, encode: Callable[[Any],
             finally:
                 cursor.execute("PRAGMA ignore_check_constraints = OFF")
         cursor.execute(f"UPDATE {quote(ImportBatch._meta.db_table)} SET {quote('rows_read')} = %s "
-                       f"WHERE {quote(ImportBatch._meta.pk.column)} = %s", [rows, batch.pk])
+                       f"WHERE {quote(str(ImportBatch._meta.pk.column))} = %s", [rows, batch.pk])
     pending.clear()
 
 
