@@ -113,3 +113,13 @@ def test_column_variants_are_recognised(world, files):
     assert batch.column_mapping == {"name": "JOB TYPE NAME", "st_id": "job_type_id", "business_units": "Business Unit",
                                     "active": "Status"}
     assert JOB_TYPES_ROWS  # the shared fixture stays untouched
+
+
+@pytest.mark.django_db
+def test_an_unreadable_csv_row_is_named_by_its_row_number(world, files):
+    # Two title lines, the header on row 3, 30 good rows (past the rows read to find the header), then on row 34 a
+    # cell past the reader's 1 MB field limit.
+    good = "".join(f"Repair {n},HVAC\r\n" for n in range(30))
+    data = f"Job Types Report\r\n\r\nName,Business Units\r\n{good}{'x' * (1024 * 1024 + 1)},HVAC\r\nAC,HVAC\r\n"
+    with pytest.raises(importer.ImportFileError, match=r"^Row 34 cannot be read as CSV"):
+        read(world, files.raw("long-cell.csv", data.encode()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -52,23 +53,15 @@ def _status(raw: str, inverted: bool, family: str) -> tuple[bool, str | None, st
     return True, None, f"ambiguous status “{raw.strip()}”: read as active"
 
 
-def parse_status(raw: str, header: str, family: str, result: RowResult) -> None:
-    active, state, warning = _status(raw, _is_inverted(header), family)
-    result.values["active"] = active
-    if state:
-        result.values["state"] = state
-    if warning:
-        result.warnings.append(warning)
-
-
 @lru_cache(maxsize=64)
 def _is_inverted(header: str) -> bool:
     return normalise(header) == "inactive"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _price(raw: str) -> tuple[str | None, str]:
-    """(amount as text, problem) — prices repeat across a pricebook, so cached."""
+    """(amount as text, problem) — prices repeat across a pricebook, so cached (large enough for a price and a
+    member price at every whole dollar up to a few thousand)."""
     text = raw.strip().replace("$", "").replace(",", "").strip()
     if not text:
         return None, ""
@@ -81,91 +74,131 @@ def _price(raw: str) -> tuple[str | None, str]:
     return str(amount.quantize(CENTS)), ""
 
 
-def parse_price(raw: str, label: str, result: RowResult) -> str | None:
-    amount, problem = _price(raw)
-    if problem:
-        result.warnings.append(f"{label} “{raw.strip()}” {problem}")
-    return amount
-
-
 def split_list(raw: str) -> list[str]:
     return [item for item in LIST_SPLIT.split(raw.strip()) if item]
 
 
+RowReader = Callable[[list[str]], tuple[dict, list[str], str]]
+Step = Callable[[str, dict, list[str]], None]
+
+
+def _text(key: str, limit: int | None = None, default: str = "") -> Step:
+    def step(raw: str, values: dict, warnings: list[str]) -> None:
+        values[key] = raw.strip()[:limit] or default
+    return step
+
+
+def _price_step(key: str, label: str) -> Step:
+    def step(raw: str, values: dict, warnings: list[str]) -> None:
+        amount, problem = _price(raw)
+        if problem:
+            warnings.append(f"{label} “{raw.strip()}” {problem}")
+        values[key] = amount
+    return step
+
+
+def _names(key: str) -> Step:
+    def step(raw: str, values: dict, warnings: list[str]) -> None:
+        values[key] = sorted(set(split_list(raw)))
+    return step
+
+
+def _duration(raw: str, values: dict, warnings: list[str]) -> None:
+    duration = raw.strip()
+    if duration:
+        if duration.removesuffix(".0").isdigit():
+            values["duration_minutes"] = int(float(duration))
+        else:
+            warnings.append(f"duration “{duration}” is not a whole number of minutes")
+
+
+def _zips(raw: str, values: dict, warnings: list[str]) -> None:
+    zips = split_list(raw.replace(" ", ","))
+    bad = [code for code in zips if not ZIP.match(code)]
+    if bad:
+        warnings.append(f"ZIP codes not in 12345 form: {', '.join(bad[:5])}")
+    values["zips"] = sorted(set(code for code in zips if ZIP.match(code)))
+
+
+# The family's own fields, in the order they are read: (field, how its cell becomes a value).
+FAMILY_STEPS: dict[str, tuple[tuple[str, Step], ...]] = {
+    "job-types": (("business_units", _names("business_units")), ("priority", _text("priority", 40)),
+                  ("duration_minutes", _duration)),
+    "campaigns": tuple((key, _text(key, 120)) for key in ("category", "source_label", "medium", "dnis")),
+    "zones": (("zips", _zips), ("cities", _names("cities"))),
+    "pricebook-services": (("code", _text("code", 80)), ("category", _text("category", 120)),
+                           ("price", _price_step("price", "price")),
+                           ("member_price", _price_step("member_price", "member price"))),
+    "membership-types": (("billing", _text("billing", 80)), ("price", _price_step("price", "price"))),
+    "recurring-service-types": (("membership_type", _text("membership_type")), ("recurrence", _text("recurrence", 80))),
+    "booking-providers": (("kind", _text("kind", 40, "V2Api")),),
+    "business-units": (("trade", _text("trade", 80)),),
+}
+
+
+def row_reader(family: str, positions: dict[str, int], headers: dict[str, str]) -> RowReader:
+    """The function that turns one row (a list of cells) into (values, warnings, why blocked).
+
+    Built once per file: which cell holds which field, what the status header means and which of the family's
+    fields are present are settled here, so the loop over a 100,000-row export does only the per-cell work.
+    `positions` maps field -> cell index; `headers` maps field -> the header it came from.
+    """
+    width = max(positions.values(), default=-1) + 1
+    name_at, id_at, active_at = positions.get("name"), positions.get("st_id"), positions.get("active")
+    description_at = positions.get("description")
+    inverted = _is_inverted(headers.get("active", "active"))
+    steps = tuple((positions[field], step) for field, step in FAMILY_STEPS[family] if field in positions)
+    compare_prices = family == "pricebook-services" and "price" in positions and "member_price" in positions
+    zones = family == "zones"
+
+    def read(row: list[str]) -> tuple[dict, list[str], str]:
+        if len(row) < width:
+            row = [*row, *[""] * (width - len(row))]
+        warnings: list[str] = []
+        blocked = ""
+        name = " ".join(row[name_at].split()) if name_at is not None else ""
+        if not name:
+            blocked = "the name is empty"
+        elif len(name) > 255:
+            blocked = "the name is longer than 255 characters"
+        values: dict = {"name": name}
+        if id_at is not None:
+            raw_id = row[id_at].strip().replace(",", "")
+            if raw_id.endswith(".0"):
+                raw_id = raw_id[:-2]
+            if raw_id:
+                if raw_id.isdigit() and len(raw_id) <= 18:
+                    values["st_id"] = int(raw_id)
+                else:
+                    blocked = blocked or f"the ServiceTitan id “{row[id_at].strip()}” is not a number"
+        if active_at is not None:
+            active, state, warning = _status(row[active_at], inverted, family)
+            values["active"] = active
+            if state:
+                values["state"] = state
+            if warning:
+                warnings.append(warning)
+        else:
+            values["active"] = True
+        if description_at is not None:
+            description = row[description_at].strip()
+            if description:
+                values["description"] = description[:1000]
+        for at, step in steps:
+            step(row[at], values, warnings)
+        if compare_prices:
+            price, member = values["price"], values["member_price"]
+            if price is not None and member is not None and float(member) > float(price):
+                warnings.append("member price is higher than the price")
+        elif zones:
+            values.setdefault("state", "active")
+        return values, warnings, blocked
+
+    return read
+
+
 def normalise_row(family: str, cells: dict[str, str], headers: dict[str, str]) -> RowResult:
     """`cells` maps field -> raw text; `headers` maps field -> the header it came from."""
-    result = RowResult()
-    name = collapse(cells.get("name", ""))
-    if not name:
-        result.blocked = "the name is empty"
-    elif len(name) > 255:
-        result.blocked = "the name is longer than 255 characters"
-    result.values["name"] = name
-    raw_id = cells.get("st_id", "").strip().replace(",", "")
-    if raw_id.endswith(".0"):
-        raw_id = raw_id[:-2]
-    if raw_id:
-        if raw_id.isdigit() and len(raw_id) <= 18:
-            result.values["st_id"] = int(raw_id)
-        else:
-            result.blocked = result.blocked or f"the ServiceTitan id “{cells.get('st_id', '').strip()}” is not a number"
-    if "active" in cells:
-        parse_status(cells["active"], headers.get("active", "active"), family, result)
-    else:
-        result.values["active"] = True
-    if "description" in cells and cells["description"].strip():
-        result.values["description"] = cells["description"].strip()[:1000]
-
-    has = cells.__contains__
-    if family == "job-types":
-        if has("business_units"):
-            result.values["business_units"] = sorted(set(split_list(cells["business_units"])))
-        if has("priority"):
-            result.values["priority"] = cells["priority"].strip()[:40]
-        duration = cells.get("duration_minutes", "").strip()
-        if duration:
-            if duration.removesuffix(".0").isdigit():
-                result.values["duration_minutes"] = int(float(duration))
-            else:
-                result.warnings.append(f"duration “{duration}” is not a whole number of minutes")
-    elif family == "campaigns":
-        for key in ("category", "source_label", "medium", "dnis"):
-            if has(key):
-                result.values[key] = cells[key].strip()[:120]
-    elif family == "zones":
-        if has("zips"):
-            zips = split_list(cells["zips"].replace(" ", ","))
-            bad = [code for code in zips if not ZIP.match(code)]
-            if bad:
-                result.warnings.append(f"ZIP codes not in 12345 form: {', '.join(bad[:5])}")
-            result.values["zips"] = sorted(set(code for code in zips if ZIP.match(code)))
-        if has("cities"):
-            result.values["cities"] = sorted(set(split_list(cells["cities"])))
-        result.values.setdefault("state", "active")
-    elif family == "pricebook-services":
-        for key, limit in (("code", 80), ("category", 120)):
-            if has(key):
-                result.values[key] = cells[key].strip()[:limit]
-        for key, label in (("price", "price"), ("member_price", "member price")):
-            if has(key):
-                result.values[key] = parse_price(cells[key], label, result)
-        price, member = result.values.get("price"), result.values.get("member_price")
-        if price is not None and member is not None and float(member) > float(price):
-            result.warnings.append("member price is higher than the price")
-    elif family == "membership-types":
-        if has("billing"):
-            result.values["billing"] = cells["billing"].strip()[:80]
-        if has("price"):
-            result.values["price"] = parse_price(cells["price"], "price", result)
-    elif family == "recurring-service-types":
-        if has("membership_type"):
-            result.values["membership_type"] = cells["membership_type"].strip()
-        if has("recurrence"):
-            result.values["recurrence"] = cells["recurrence"].strip()[:80]
-    elif family == "booking-providers":
-        if has("kind"):
-            result.values["kind"] = cells["kind"].strip()[:40] or "V2Api"
-    elif family == "business-units":
-        if has("trade"):
-            result.values["trade"] = cells["trade"].strip()[:80]
-    return result
+    read = row_reader(family, {field: index for index, field in enumerate(cells)}, headers)
+    values, warnings, blocked = read(list(cells.values()))
+    return RowResult(values, warnings, blocked)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,15 +219,16 @@ def iter_rows(path: Path, shape: FileShape) -> Iterator[tuple[int, list[str]]]:
         return
     with open_text(path, shape.encoding) as text:
         reader = csv.reader(text, delimiter=shape.delimiter)
-        number = 0
+        # zip draws a row's number before reading the row: after a failure the next number is one past that row.
+        numbers = itertools.count(1)
+        numbered = zip(numbers, reader, strict=False)
         try:
-            for row in reader:
-                number += 1
-                if number > shape.header_row:
-                    yield number, row
+            for _ in itertools.islice(numbered, shape.header_row):
+                pass
+            yield from numbered
         except csv.Error as error:
-            raise ImportFileError(f"Row {number + 1} cannot be read as CSV: {error}.") from error
+            raise ImportFileError(f"Row {next(numbers) - 1} cannot be read as CSV: {error}.") from error
         except UnicodeDecodeError as error:
             raise ImportFileError(
-                f"Row {number + 1} is not valid {shape.encoding} text. Save the file again as “CSV UTF-8”."
+                f"Row {next(numbers) - 1} is not valid {shape.encoding} text. Save the file again as “CSV UTF-8”."
             ) from error
