@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
-from pagetojob.accounts.models import Workspace
+from pagetojob.accounts.models import Membership, Role, Workspace
 from pagetojob.core import clock, queue, vault, worker
 from pagetojob.core.models import WorkState
 from pagetojob.readiness import api_import
@@ -228,3 +229,36 @@ def test_the_command_refuses_a_file_with_from_api(fresh, tmp_path):
     path.write_text("Name\nAC Repair\n")
     with pytest.raises(CommandError, match="either a FILE or --from-api"):
         call_command("import_taxonomy", str(path), "--workspace", fresh.key, "--from-api")
+
+
+def test_the_button_is_disabled_with_the_missing_gates_and_a_readiness_link(world, client_for):
+    page = client_for(world.marketer).get(reverse("imports", args=[world.workspace.key])).content.decode()
+    assert "Fetch from ServiceTitan</button>" in page
+    assert 'disabled aria-describedby="api-gates"' in page and "Not available until every gate holds" in page
+    assert reverse("readiness", args=[world.workspace.key]) in page and "heartbeat" in page
+    viewer = client_for(world.viewer).get(reverse("imports", args=[world.workspace.key])).content.decode()
+    assert "Fetch from ServiceTitan</button>" not in viewer
+    response = client_for(world.marketer).post(reverse("import-from-api", args=[world.workspace.key]), follow=True)
+    assert "Missing gates" in response.content.decode() and not ApiImportRun.objects.exists()
+
+
+def test_the_button_starts_a_fetch_that_the_page_follows_to_review(fresh, world, client_for):
+    Membership.objects.create(user=world.marketer, workspace=fresh, role=Role.MARKETER)
+    Membership.objects.create(user=world.viewer, workspace=fresh, role=Role.VIEWER)
+    client = client_for(world.viewer)
+    assert client.post(reverse("import-from-api", args=[fresh.key]), {"family": "zones"}).status_code == 403
+    client = client_for(world.marketer)
+    page = client.get(reverse("imports", args=[fresh.key])).content.decode()
+    assert "Fetch from ServiceTitan</button>" in page and "api-gates" not in page
+    response = client.post(reverse("import-from-api", args=[fresh.key]), {"family": "zones"}, follow=True)
+    assert "Fetching zones from ServiceTitan" in response.content.decode()
+    [run] = ApiImportRun.objects.filter(workspace=fresh)
+    fragment = client.get(reverse("import-api-runs", args=[fresh.key])).content.decode()
+    assert "fetching" in fragment and 'hx-trigger="every 2s"' in fragment
+    worker.run_once("test-worker")
+    run.refresh_from_db()
+    finished = client.get(reverse("import-api-runs", args=[fresh.key]) + "?was=active")
+    assert finished["HX-Refresh"] == "true"
+    assert reverse("import-batch", args=[fresh.key, run.batch_id]) in finished.content.decode()
+    again = client.post(reverse("import-from-api", args=[fresh.key]), {"family": "nonsense"}, follow=True)
+    assert "Choose a family" in again.content.decode()

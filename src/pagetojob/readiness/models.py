@@ -122,3 +122,9 @@ class ApiImportRun(WorkItem):
 
     def __str__(self) -> str:
         return f"API import of {self.family} ({self.status})"
+
+    @property
+    def family_label(self) -> str:
+        from pagetojob.taxonomy.families import BY_KEY
+
+        return BY_KEY[self.family].label if self.family in BY_KEY else self.family
