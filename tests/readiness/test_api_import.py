@@ -262,3 +262,13 @@ def test_the_button_starts_a_fetch_that_the_page_follows_to_review(fresh, world,
     assert reverse("import-batch", args=[fresh.key, run.batch_id]) in finished.content.decode()
     again = client.post(reverse("import-from-api", args=[fresh.key]), {"family": "nonsense"}, follow=True)
     assert "Choose a family" in again.content.decode()
+
+
+def test_memberships_carry_billing_price_and_their_recurring_services(fresh, world, sandbox):
+    memberships = fetch_to_review(fresh, world.owner, "membership-types")
+    club = memberships.candidates.get(st_id=6600701).values
+    assert club["billing"] == "Monthly" and club["price"] == "19.95"
+    assert memberships.candidates.get(st_id=6600703).values["active"] is False
+    services = fetch_to_review(fresh, world.owner, "recurring-service-types")
+    assert services.candidates.get(st_id=6700801).values["membership_type"] == "Desert Peak Comfort Club"
+    assert services.candidates.get(st_id=6700803).values["membership_type"] == "Comfort Club Plus"

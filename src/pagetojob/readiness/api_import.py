@@ -308,8 +308,10 @@ def _recurrence(item: dict) -> str:
 
 
 def _billing(item: dict) -> tuple[str, str]:
+    """The first duration-billing option: its frequency and the price billed at that frequency."""
     billing = (item.get("durationBilling") or [{}])[0] or {}
-    return billing.get("billingFrequency") or "", _money(billing.get("salePrice"))
+    price = billing.get("billingPrice") if billing.get("billingPrice") is not None else billing.get("salePrice")
+    return billing.get("billingFrequency") or "", _money(price)
 
 
 ROWS: dict[str, Callable[[dict, dict[int, str]], list[str]]] = {
