@@ -101,6 +101,8 @@ def test_each_family_arrives_as_a_batch_matching_the_sandbox(fresh, world, sandb
 
 
 def test_fields_of_job_types_zones_and_services_are_mapped(fresh, world, sandbox):
+    units = fetch_to_review(fresh, world.owner, "business-units")
+    assert units.candidates.get(st_id=1000201).values["trade"] == "HVAC"
     jobs = fetch_to_review(fresh, world.owner, "job-types")
     tune_up = jobs.candidates.get(st_id=2100303).values
     assert tune_up["business_units"] == ["HVAC Service", "Maintenance & Memberships"]
@@ -123,12 +125,15 @@ def test_a_second_fetch_after_apply_says_changed_unchanged_and_deactivated(fresh
     apply_batch(first, world.owner)
     zones = list(Zone.objects.filter(workspace=fresh).order_by("st_id"))
     Zone.objects.filter(pk=zones[0].pk).update(cities=["Somewhere Else"])
+    Zone.objects.filter(pk=zones[1].pk).update(state="paused")  # PageToJob's own state: ServiceTitan has none
     Zone.objects.create(workspace=fresh, st_id=999001, name="Retired Zone", zips=["85001"])
     second = fetch_to_review(fresh, world.owner, "zones")
     assert second.counts["new"] == 0 and second.counts["changed"] == 1
     assert second.counts["deactivated"] == 1  # inactive zones were imported inactive: they read as unchanged
     assert second.counts["unchanged"] == len(zones) - 1
     assert second.candidates.get(kind="deactivated").name == "Retired Zone"
+    paused = second.candidates.get(st_id=zones[1].st_id)
+    assert paused.kind == "unchanged" and paused.values["state"] == "paused"
 
 
 def test_a_fetch_killed_mid_way_resumes_without_duplicate_rows(fresh, world, sandbox):
@@ -209,8 +214,11 @@ def test_auth_errors_stop_with_a_plain_message(fresh, world, sandbox):
 
 
 def test_the_command_fetches_every_family_with_json(fresh, world, sandbox):
+    counts_before = sandbox.admin("GET", f"tenants/{TENANT}/counts")
     out, err = StringIO(), StringIO()
     call_command("import_taxonomy", "--workspace", fresh.key, "--from-api", "--json", stdout=out, stderr=err)
+    assert sandbox.admin("GET", f"tenants/{TENANT}/counts") == counts_before  # read-only: nothing written there
+    assert "Fetching job types from ServiceTitan" in err.getvalue()  # progress on stderr keeps stdout pure JSON
     results = json.loads(out.getvalue())
     assert [result["family"] for result in results] == list(KINDS)
     for result in results:

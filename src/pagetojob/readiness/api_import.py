@@ -34,9 +34,10 @@ from pagetojob.readiness.evaluate import tenant_access
 from pagetojob.readiness.models import ApiImportRun
 from pagetojob.taxonomy import importer
 from pagetojob.taxonomy.families import BY_KEY, FAMILIES
+from pagetojob.taxonomy.models import Zone, ZoneState
 from pagetojob.titan.client import TitanClient
 from pagetojob.titan.connection import client_for
-from pagetojob.titan.errors import TitanAuthError, TitanPermanentError
+from pagetojob.titan.errors import TitanAuthError, TitanError, TitanPermanentError
 
 CAPABILITY = "taxonomy_import_api"
 PAGE_SIZE = 500
@@ -107,7 +108,10 @@ def start(workspace: Workspace, actor: Any, families: Iterable[str] | None = Non
     if busy:
         raise ApiImportRefused(f"{', '.join(BY_KEY[f].label for f in busy)} {'is' if len(busy) == 1 else 'are'} "
                                "already being fetched from ServiceTitan: wait for it to reach review.")
-    client = client_for(workspace)
+    try:
+        client = client_for(workspace)
+    except TitanError as error:
+        raise ApiImportRefused(str(error)) from error
     runs = []
     with transaction.atomic():
         for family in chosen:
@@ -238,6 +242,8 @@ def _hand_over(run: ApiImportRun, client: TitanClient) -> None:
             "review. If the tenant does have them, check that the app was granted the read scope.")
     lookups = _lookups(run.family, client)
     rows = [ROWS[run.family](record, lookups) for record in records]
+    if run.family == "zones":
+        _keep_zone_states(run.workspace, rows)
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(HEADERS[run.family])
@@ -248,6 +254,16 @@ def _hand_over(run: ApiImportRun, client: TitanClient) -> None:
         importer.confirm_mapping(batch, actor, batch.column_mapping)
         ApiImportRun.objects.filter(pk=run.pk).update(status=Status.DONE, batch=batch, last_error="")
     Path(run.staged_path).unlink(missing_ok=True)
+
+
+def _keep_zone_states(workspace: Workspace, rows: list[list]) -> None:
+    """ServiceTitan knows a zone only as active or not; paused, emergency-only and expansion are PageToJob's own
+    states, so an active zone keeps the state recorded here (written as its status, the way an export says it)."""
+    states = dict(Zone.objects.filter(workspace=workspace, st_id__isnull=False).exclude(state=ZoneState.ACTIVE)
+                  .values_list("st_id", "state"))
+    for row in rows:
+        if row[2] == "Active" and row[0] in states:
+            row[2] = states[row[0]]
 
 
 # -- ServiceTitan records to CSV rows ------------------------------------------------------------------------

@@ -35,7 +35,9 @@ def business_unit(row: dict[str, Any]) -> dict[str, Any]:
             "email": None, "currency": "USD", "phoneNumber": None, "invoiceHeader": None, "invoiceMessage": None,
             "defaultTaxRate": None, "authorizationParagraph": None, "acknowledgementParagraph": None,
             "address": None, "materialSku": None, "quickbooksClass": None, "accountCode": None, "franchiseId": None,
-            "conceptCode": None, "corporateContractNumber": None, "trade": None, "division": None,
+            "conceptCode": None, "corporateContractNumber": None,
+            "trade": {"id": _stable_id(row["trade"]), "name": row["trade"]} if row.get("trade") else None,
+            "division": None,
             "tagTypeIds": [], "tenant": None, **_times(row), "externalData": [],
             "certifiedSentriconSpecialistCode": None}
 
