@@ -184,6 +184,7 @@ def test_server_errors_mid_fetch_retry_from_the_saved_page(fresh, world, sandbox
     batch = ImportBatch.objects.get(pk=run.batch_id)
     services = bodies(sandbox, "pricebook-services")
     assert batch.counts["new"] == len(services) and batch.counts["duplicate"] == 0
+    assert run.rows_fetched == len(services)  # the three saved chunks were not fetched again
 
 
 def test_a_429_is_retried_after_retry_after_through_the_queue(fresh, world, sandbox, settings):
@@ -280,3 +281,10 @@ def test_memberships_carry_billing_price_and_their_recurring_services(fresh, wor
     services = fetch_to_review(fresh, world.owner, "recurring-service-types")
     assert services.candidates.get(st_id=6700801).values["membership_type"] == "Desert Peak Comfort Club"
     assert services.candidates.get(st_id=6700803).values["membership_type"] == "Comfort Club Plus"
+
+
+def test_a_second_fetch_of_a_family_waits_for_the_first(fresh, world):
+    api_import.start(fresh, world.owner, ["zones"])
+    with pytest.raises(api_import.ApiImportRefused, match="Zones is already being fetched"):
+        api_import.start(fresh, world.owner, ["campaigns", "zones"])
+    assert ApiImportRun.objects.filter(workspace=fresh).count() == 1

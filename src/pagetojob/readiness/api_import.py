@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,17 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from pagetojob.accounts import audit
 from pagetojob.accounts.models import Workspace
-from pagetojob.core import clock, queue
+from pagetojob.core import clock, queue, worker
 from pagetojob.core.models import WorkState
 from pagetojob.readiness.evaluate import tenant_access
 from pagetojob.readiness.models import ApiImportRun
 from pagetojob.taxonomy import importer
 from pagetojob.taxonomy.families import BY_KEY, FAMILIES
-from pagetojob.taxonomy.models import Zone, ZoneState
+from pagetojob.taxonomy.models import BatchStatus, ImportBatch, Zone, ZoneState
 from pagetojob.titan.client import TitanClient
 from pagetojob.titan.connection import client_for
 from pagetojob.titan.errors import TitanAuthError, TitanError, TitanPermanentError
@@ -104,7 +105,7 @@ def start(workspace: Workspace, actor: Any, families: Iterable[str] | None = Non
     if problem:
         raise ApiImportRefused(problem)
     busy = sorted(ApiImportRun.objects.filter(workspace=workspace, family__in=chosen, status=Status.FETCHING)
-                  .values_list("family", flat=True))
+                  .exclude(work_state__in=[WorkState.FAILED, WorkState.CANCELLED]).values_list("family", flat=True))
     if busy:
         raise ApiImportRefused(f"{', '.join(BY_KEY[f].label for f in busy)} {'is' if len(busy) == 1 else 'are'} "
                                "already being fetched from ServiceTitan: wait for it to reach review.")
@@ -161,6 +162,11 @@ def process(run: ApiImportRun, *, on_page: Callable[[ApiImportRun], None] | None
     except queue.TransientError:
         if run.attempts >= run.max_attempts:
             ApiImportRun.objects.filter(pk=run.pk).update(status=Status.FAILED)
+        raise
+    except OperationalError:
+        raise  # the database was busy: the worker retries, the run keeps its place
+    except Exception as error:  # a bug stops the run visibly instead of leaving it "fetching" for ever
+        _failed(run, f"Unexpected error: {error!r}")
         raise
 
 
@@ -377,11 +383,6 @@ def run_inline(run: ApiImportRun, *, say: Callable[[str], None] = lambda text: N
                poll_seconds: float = 1.0):
     """Drive one run, then its batch's reading, to review in this process, through the same claims and retries
     the worker uses (a running worker may take either part; then this waits for it). Returns the batch."""
-    import time
-
-    from pagetojob.core import worker
-    from pagetojob.taxonomy.models import BatchStatus, ImportBatch
-
     worker_id = worker_id or f"cli:{worker.new_worker_id()}"
     queues = {work_queue.name: work_queue for work_queue in worker.registered_queues()}
     while True:
@@ -400,7 +401,9 @@ def run_inline(run: ApiImportRun, *, say: Callable[[str], None] = lambda text: N
                     f"{claimed[0].run_after:%H:%M:%S} UTC (page {claimed[0].next_page or 'last'} onwards).")
             continue
         time.sleep(poll_seconds)
-    batch = ImportBatch.objects.get(pk=run.batch_id)
+    batch = ImportBatch.objects.get(pk=run.batch.pk) if run.batch else None
+    if batch is None:
+        raise ApiImportRefused("The fetched import was discarded before it could be read.")
     while batch.status == BatchStatus.READING:
         claimed_batches = queue.claim(ImportBatch, worker_id, limit=1, lease_seconds=600,
                                       base=ImportBatch.objects.filter(pk=batch.pk))
