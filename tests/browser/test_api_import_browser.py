@@ -4,7 +4,6 @@ sandbox, one click fetches job types on the worker and the page follows the fetc
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,14 +12,12 @@ from .conftest import PRIMARY, screenshot, sign_in
 from .test_sync_queue_browser import connected_demo, serious  # noqa: F401 - the connected demo fixture
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/apiimport-shots")
 
 
 def test_without_the_gates_the_button_is_disabled_and_says_why(app):
     app.goto(f"/w/{PRIMARY}/imports/")
     card = app.locator("#from-api")
-    SHOTS.mkdir(exist_ok=True)
-    app.screenshot(path=str(SHOTS / "imports-gated.png"), full_page=True)
+    screenshot(app, "imports-api-gated")
     expect(card.get_by_role("button", name="Fetch from ServiceTitan")).to_be_disabled()
     expect(card).to_contain_text("Not available until every gate holds")
     card.get_by_role("link", name="Open Readiness to see what each gate needs").click()
@@ -45,7 +42,6 @@ def test_connected_one_click_fetches_job_types_into_review(browser, connected_de
         expect(link).to_be_visible()
         expect(page.locator("#api-runs")).to_contain_text("handed to review")
         assert serious(page) == []
-        page.screenshot(path=str(SHOTS / "imports-from-api.png"), full_page=True)
         screenshot(page, "imports-from-api")
         link.click()
         expect(page.get_by_role("heading", name="ServiceTitan API — job types", exact=False)).to_be_visible(
@@ -55,6 +51,6 @@ def test_connected_one_click_fetches_job_types_into_review(browser, connected_de
                 break
             time.sleep(0.5)
             page.reload()
-        page.screenshot(path=str(SHOTS / "import-from-api-review.png"), full_page=True)
+        screenshot(page, "import-from-api-review")
     finally:
         context.close()

@@ -150,7 +150,7 @@ def test_a_fetch_killed_mid_way_resumes_without_duplicate_rows(fresh, world, san
     assert run.pages_fetched == 2 and run.rows_fetched == 6 and run.next_page == 3 and run.batch_id is None
     with Path(run.staged_path).open("ab") as handle:  # the killed worker had half-written its third page
         handle.write(b'{"id": 2100307, "name": "Heat Pump')
-    requests_before = sandbox.stats().get("requests", 0)
+    requests_before = sandbox.stats()["requests"]
     ApiImportRun.objects.filter(pk=run.pk).update(lease_expires_at=clock.now() - timedelta(seconds=1))
     run_due()
     run.refresh_from_db()
