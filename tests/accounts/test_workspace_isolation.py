@@ -73,6 +73,8 @@ ROUTES: list[Route] = [
     Route("imports"),
     Route("imports", "post", data=lambda w, own: {
         "family": "job-types", "file": SimpleUploadedFile("jobs.csv", b"Name,Active\nAttic Fan Install,True\n")}),
+    Route("import-from-api", "post", data=lambda w, own: {"family": "job-types"}),
+    Route("import-api-runs"),
     Route("import-batch", target="batch"),
     Route("import-progress", target="batch"),
     Route("import-columns", "post", target="batch", data=lambda w, own: {"column_name": "Name"}),

@@ -89,3 +89,14 @@ def test_schema_only_rules_are_enforced_when_the_documents_are_present(client: C
     assert wrong_enum.status_code == 400 and "priority" in wrong_enum.json()["errors"]
     wrong_contact = client.post(BOOKINGS, booking_body("x", contacts=[{"type": "Pager", "value": "1"}]))
     assert wrong_contact.status_code == 400 and "contacts.0.type" in wrong_contact.json()["errors"]
+
+
+def test_membership_types_include_billing_and_recurring_services_only_when_asked(client: Client):
+    path = "/memberships/v2/tenant/{t}/membership-types"
+    plain = client.get(path, active="Any").json()
+    assert all(item["durationBilling"] is None and item["recurringServices"] is None for item in plain["data"])
+    full = client.get(path, active="Any", includeDurationBilling="true", includeRecurringServices="true").json()
+    assert_valid(response_validator("memberships-v2.json", "/tenant/{tenant}/membership-types", "get"), full)
+    club = next(item for item in full["data"] if item["id"] == 6600701)
+    assert club["durationBilling"][0]["billingFrequency"] == "Monthly" and club["durationBilling"][0]["billingPrice"]
+    assert {item["recurringServiceTypeId"] for item in club["recurringServices"]} == {6700801, 6700802}

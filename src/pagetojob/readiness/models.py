@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from pagetojob.accounts.models import Workspace
+from pagetojob.core.models import WorkItem
 
 
 class ModuleAnswer(models.TextChoices):
@@ -83,3 +84,47 @@ class LiveEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.capability} succeeded {self.succeeded_at:%Y-%m-%d %H:%M}"
+
+
+class ApiImportRun(WorkItem):
+    """One family fetched read-only from ServiceTitan into an import batch, on the worker.
+
+    Progress (the next list page or the export feed's continuation token, and how much of the staged file is
+    good) is saved after every page, so a worker killed mid-fetch resumes where it stopped without repeats.
+    """
+
+    class Status(models.TextChoices):
+        FETCHING = "fetching", "fetching"
+        DONE = "done", "handed to review"
+        FAILED = "failed", "failed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_import_runs")
+    family = models.CharField(max_length=40)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.FETCHING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    environment = models.CharField(max_length=16, default="")
+    tenant_id = models.BigIntegerField(null=True, blank=True)
+    page_size = models.PositiveIntegerField(default=500)
+    next_page = models.PositiveIntegerField(default=1)
+    continue_from = models.CharField(max_length=500, blank=True, default="")
+    pages_fetched = models.PositiveIntegerField(default=0)
+    rows_fetched = models.PositiveIntegerField(default=0)
+    total_count = models.PositiveIntegerField(null=True, blank=True)
+    staged_path = models.CharField(max_length=500, blank=True, default="")
+    staged_bytes = models.BigIntegerField(default=0)
+    batch = models.ForeignKey("taxonomy.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"API import of {self.family} ({self.status})"
+
+    @property
+    def family_label(self) -> str:
+        from pagetojob.taxonomy.families import BY_KEY
+
+        return BY_KEY[self.family].label if self.family in BY_KEY else self.family

@@ -93,6 +93,16 @@ def _list(kind: str, *, has_active: bool) -> Callable[[Call], Answer]:
     return answer
 
 
+def list_membership_types(call: Call) -> Answer:
+    """Duration billing and recurring services are null unless `includeDurationBilling` / `includeRecurringServices`
+    ask for them, as the official document describes."""
+    status, page = _list("membership_type", has_active=True)(call)
+    wanted = {name: call.params.get(flag, "").lower() == "true" for name, flag in
+              (("durationBilling", "includeDurationBilling"), ("recurringServices", "includeRecurringServices"))}
+    page["data"] = [{**item, **{name: None for name, keep in wanted.items() if not keep}} for item in page["data"]]
+    return status, page
+
+
 def _one(kind: str, label: str) -> Callable[[Call], Answer]:
     def answer(call: Call) -> Answer:
         return 200, _lookup(call.tenant, kind, call.path_args["id"], label).body
@@ -318,7 +328,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "pricebook", "/tenant/{tenant}/services", _list("service", has_active=True)),
     Route("GET", "pricebook", "/tenant/{tenant}/services/{id}", _one("service", "Service")),
     Route("GET", "pricebook", "/tenant/{tenant}/export/services", _export("service")),
-    Route("GET", "memberships", "/tenant/{tenant}/membership-types", _list("membership_type", has_active=True)),
+    Route("GET", "memberships", "/tenant/{tenant}/membership-types", list_membership_types),
     Route("GET", "memberships", "/tenant/{tenant}/membership-types/{id}", _one("membership_type", "Membership type")),
     Route("GET", "memberships", "/tenant/{tenant}/export/membership-types", _export("membership_type")),
     Route("GET", "memberships", "/tenant/{tenant}/recurring-service-types",

@@ -35,7 +35,9 @@ def business_unit(row: dict[str, Any]) -> dict[str, Any]:
             "email": None, "currency": "USD", "phoneNumber": None, "invoiceHeader": None, "invoiceMessage": None,
             "defaultTaxRate": None, "authorizationParagraph": None, "acknowledgementParagraph": None,
             "address": None, "materialSku": None, "quickbooksClass": None, "accountCode": None, "franchiseId": None,
-            "conceptCode": None, "corporateContractNumber": None, "trade": None, "division": None,
+            "conceptCode": None, "corporateContractNumber": None,
+            "trade": {"id": _stable_id(row["trade"]), "name": row["trade"]} if row.get("trade") else None,
+            "division": None,
             "tagTypeIds": [], "tenant": None, **_times(row), "externalData": [],
             "certifiedSentriconSpecialistCode": None}
 
@@ -78,12 +80,19 @@ def service(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def membership_type(row: dict[str, Any]) -> dict[str, Any]:
+    price = float(row["price"]) if row.get("price") not in (None, "") else 0.0
     return {"id": row["id"], "name": row["name"], "displayName": row["name"], "active": row["active"],
             "discountMode": "Basic", "locationTarget": "AllLocations", "revenueRecognitionMode": "PointOfSale",
             "autoCalculateInvoiceTemplates": False, "useMembershipPricingTable": False,
             "showMembershipSavings": True, **_times(row), "createdById": SANDBOX_USER_ID, "importId": None,
-            "billingTemplateId": None, "discount": 0.0, "durationBilling": [], "discounts": [],
-            "recurringServices": [], "tagTypeIds": []}
+            "billingTemplateId": None, "discount": 0.0, "discounts": [], "tagTypeIds": [],
+            # One duration-billing option at the seed's frequency and price (ServiceTitan's list returns these, and
+            # the recurring services, only when asked: see api.list_membership_types).
+            "durationBilling": [{"duration": 12, "billingFrequency": row["billing"], "salePrice": price,
+                                 "billingPrice": price, "renewalPrice": price}] if row.get("billing") else [],
+            "recurringServices": [{"membershipTypeId": row["id"], "recurringServiceTypeId": service_id, "offset": 0,
+                                   "offsetType": "Months", "allocation": 0.0}
+                                  for service_id in row.get("recurringServiceTypeIds") or []]}
 
 
 def recurring_service_type(row: dict[str, Any]) -> dict[str, Any]:

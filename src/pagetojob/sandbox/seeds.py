@@ -209,7 +209,8 @@ def load_seed(name: str) -> Seed:
                          for i, n, c, z, a in ZONES]
     seed.rows["service"] = [{**base, "id": i, "code": c, "name": n, "price": p, "memberPrice": mp, "category": cat,
                              "active": a} for i, c, n, p, mp, cat, a in SERVICES]
-    seed.rows["membership_type"] = [{**base, "id": i, "name": n, "billing": b, "price": p, "active": a}
+    seed.rows["membership_type"] = [{**base, "id": i, "name": n, "billing": b, "price": p, "active": a,
+                                     "recurringServiceTypeIds": [r[0] for r in RECURRING_SERVICE_TYPES if r[2] == i]}
                                     for i, n, b, p, a in MEMBERSHIP_TYPES]
     seed.rows["recurring_service_type"] = [{**base, "id": i, "name": n, "membershipTypeId": m, "recurrence": r,
                                             "active": a} for i, n, m, r, a in RECURRING_SERVICE_TYPES]

@@ -27,3 +27,17 @@ def import_applied(batch: Any, actor: Any) -> None:
         except Exception:
             log.exception("after-import step %s failed for import %s", getattr(callback, "__name__", callback),
                           getattr(batch, "pk", None))
+
+
+# The read-only API import lives above taxonomy (it needs readiness and titan); it registers itself here so
+# the Imports screen can offer it without importing upward. The provider has `screen_state(workspace)` and
+# `start(workspace, actor, families)`; its refusals are exceptions whose message is shown as is.
+_API_IMPORT: list[Any] = []
+
+
+def provide_api_import(provider: Any) -> None:
+    _API_IMPORT[:] = [provider]
+
+
+def api_import() -> Any | None:
+    return _API_IMPORT[0] if _API_IMPORT else None

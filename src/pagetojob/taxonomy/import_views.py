@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pagetojob.accounts.access import Can, can, workspace_view
-from pagetojob.taxonomy import importer
+from pagetojob.taxonomy import hooks, importer
 from pagetojob.taxonomy.columns import FIELD_LABELS, fields_for
 from pagetojob.taxonomy.families import BY_KEY, FAMILIES
 from pagetojob.taxonomy.models import BatchStatus, CandidateKind, Decision, ImportBatch
@@ -46,12 +46,48 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 return redirect("import-batch", workspace.key, batch.pk)
     batches = ImportBatch.objects.filter(workspace=workspace).select_related("uploaded_by", "applied_by")
     page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    feeder = hooks.api_import()
     return render(request, "taxonomy/imports.html", {
+        "api": feeder.screen_state(workspace) if feeder else None,
         "nav_section": "imports", "page_obj": page, "families": FAMILIES, "error": error,
         "chosen_family": request.POST.get("family", request.GET.get("family", "")),
         "can_import": can(request.membership, Can.IMPORT), "query": "",
         "max_mb": importer.max_upload_bytes() // (1024 * 1024),
     }, status=400 if error else 200)
+
+
+@require_POST
+@workspace_view(Can.IMPORT)
+def import_from_api(request: HttpRequest) -> HttpResponse:
+    """Queue the read-only ServiceTitan fetch of one family, or of every family; the worker does the rest."""
+    feeder = hooks.api_import()
+    if feeder is None:
+        messages.error(request, "The ServiceTitan API import is not available in this deployment.")
+        return redirect("imports", request.workspace.key)
+    family = request.POST.get("family", "")
+    if family and family not in BY_KEY:
+        messages.error(request, "Choose a family to fetch, or all of them.")
+        return redirect("imports", request.workspace.key)
+    try:
+        runs = feeder.start(request.workspace, request.user, [family] if family else None)
+    except feeder.ApiImportRefused as error:
+        messages.error(request, str(error))
+    else:
+        labels = ", ".join(BY_KEY[run.family].label.lower() for run in runs)
+        messages.success(request, f"Fetching {labels} from ServiceTitan (read-only). Each becomes an import to "
+                                  "review below; you can leave this page.")
+    return redirect("imports", request.workspace.key)
+
+
+@workspace_view(Can.VIEW)
+def import_api_runs(request: HttpRequest) -> HttpResponse:
+    """htmx: the ServiceTitan fetches and their progress; a finished fetch reloads the page to list its import."""
+    feeder = hooks.api_import()
+    api = feeder.screen_state(request.workspace) if feeder else None
+    response = render(request, "taxonomy/import_api_runs.html", {"api": api})
+    if api is not None and not api.active and request.GET.get("was") == "active":
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @workspace_view(Can.VIEW)
