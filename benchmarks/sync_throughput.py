@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -37,6 +36,9 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from drift import hardware_line  # noqa: E402 - the benchmarks' shared hardware line
+
 RATE_LIMIT = 60.0
 TARGET_SHARE = 0.8
 KEY_PREFIX = "p2j-bench-"
@@ -61,30 +63,6 @@ def _bootstrap_django() -> str | None:
 
     django.setup()
     return temp_dir
-
-
-def hardware_line() -> str:
-    import django
-    from django.db import connection
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith(("model name", "hardware", "cpu model")):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        database = f"sqlite {sqlite3.sqlite_version}"
-    else:
-        connection.ensure_connection()
-        version = getattr(connection, "pg_version", None)
-        database = f"{connection.vendor} {version // 10000}.{version % 10000}" if version else connection.vendor
-    return (f"Hardware: {cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; "
-            f"Django {django.get_version()}; database {database}")
 
 
 def _bound_page(workspace):

@@ -131,7 +131,8 @@ def demo(argv: list[str]) -> int:
         except Exception as error:  # the demo still runs; the connection screen shows what went wrong
             print(f"Could not connect Desert Peak to the sandbox: {error}", file=sys.stderr)
     env = dict(os.environ, PAGETOJOB_DATA_DIR=str(settings.DATA_DIR), PAGETOJOB_BASE_URL=base_url,
-               PAGETOJOB_ACCESS_LOG=os.environ.get("PAGETOJOB_ACCESS_LOG", ""), PAGETOJOB_SANDBOX_URL=sandbox.url,
+               PAGETOJOB_ACCESS_LOG=os.environ.get("PAGETOJOB_ACCESS_LOG", ""),
+               PAGETOJOB_SANDBOX_URL=os.environ.get("PAGETOJOB_SANDBOX_URL") or sandbox.url,
                PAGETOJOB_ENCRYPTION_KEYS=settings.ENCRYPTION_KEYS)
     procs = [
         subprocess.Popen([sys.executable, "-m", "pagetojob", "serve", "--port", str(port)], env=env),

@@ -6,6 +6,7 @@ cookies); most tests sign in through the login form first.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -79,23 +80,22 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pagetojob-demo-data")
 
 
-@pytest.fixture(scope="session")
-def demo_server(demo_data_dir: Path, chromium_path: str) -> Iterator[str]:
-    """`python -m pagetojob demo` on a free port with a fresh data directory; yields its base URL."""
-    data_dir = demo_data_dir
-    log_path = data_dir.parent / "demo-server.log"
+@contextlib.contextmanager
+def running_demo(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`python -m pagetojob demo ARGS` on a free port with its own data directory; yields its base URL and
+    stops it with SIGINT (as Ctrl-C would), failing the test when it does not become healthy or exit cleanly."""
+    log_path = data_dir.parent / f"{data_dir.name}-server.log"
     port = _free_port()
-    env = dict(os.environ)
+    environment = dict(os.environ)
     # Always SQLite in the fresh data directory, whatever the calling environment points at.
     for name in ("DATABASE_URL", "PAGETOJOB_BASE_URL", "PAGETOJOB_PORT", "PAGETOJOB_HOST"):
-        env.pop(name, None)
-    env["PAGETOJOB_DATA_DIR"] = str(data_dir)
-    env["PYTHONUNBUFFERED"] = "1"
+        environment.pop(name, None)
+    environment.update(env or {}, PAGETOJOB_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
     base_url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pagetojob", "demo", "--port", str(port), "--no-browser"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "pagetojob", "demo", "--port", str(port), "--no-browser", *args],
+            cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + HEALTH_TIMEOUT
@@ -117,6 +117,13 @@ def demo_server(demo_data_dir: Path, chromium_path: str) -> Iterator[str]:
                 proc.wait(timeout=10)
                 pytest.fail(f"`pagetojob demo` did not exit within {STOP_TIMEOUT} s of SIGINT:\n{_tail(log_path)}")
             assert proc.returncode == 0, f"`pagetojob demo` exited with {proc.returncode}:\n{_tail(log_path)}"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_data_dir: Path, chromium_path: str) -> Iterator[str]:
+    """`python -m pagetojob demo` on a free port with a fresh data directory; yields its base URL."""
+    with running_demo(demo_data_dir) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

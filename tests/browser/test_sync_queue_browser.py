@@ -3,19 +3,14 @@ demo connected to the sandbox, a request is delivered and its attempt timeline s
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .conftest import PRIMARY, REPO_ROOT, _free_port, _healthy, _tail, screenshot, sign_in
+from .conftest import PRIMARY, _free_port, running_demo, screenshot, sign_in
 from .test_handoff_browser import submit_request
 
 pytestmark = pytest.mark.browser
@@ -52,29 +47,9 @@ def test_a_held_job_names_its_gate_and_can_be_closed_by_hand(app):
 @pytest.fixture(scope="module")
 def connected_demo(tmp_path_factory, chromium_path) -> Iterator[str]:
     """`pagetojob demo --sandbox-connected` with its own data directory and free ports."""
-    data_dir = tmp_path_factory.mktemp("pagetojob-connected-demo")
-    log_path = data_dir.parent / "connected-demo.log"
-    port, sandbox_port = _free_port(), _free_port()
-    env = {name: value for name, value in os.environ.items() if name not in ("DATABASE_URL", "PAGETOJOB_BASE_URL")}
-    env.update(PAGETOJOB_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
-    base_url = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pagetojob", "demo", "--port", str(port), "--no-browser",
-                                 "--sandbox-connected", "--sandbox-port", str(sandbox_port)],
-                                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while not _healthy(base_url):
-            assert proc.poll() is None, _tail(Path(log_path))
-            assert time.monotonic() < deadline, _tail(Path(log_path))
-            time.sleep(0.3)
+    with running_demo(tmp_path_factory.mktemp("pagetojob-connected-demo"), "--sandbox-connected",
+                      "--sandbox-port", str(_free_port())) as base_url:
         yield base_url
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_connected_to_the_sandbox_a_request_is_delivered_once(browser, connected_demo):

@@ -6,12 +6,7 @@ the screen offers "Connect to the local sandbox"; the shared demo server of the 
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,17 +16,7 @@ from playwright.sync_api import expect
 from pagetojob.sandbox.faults import FaultSettings
 from pagetojob.sandbox.seeds import DEMO_TENANT_ID
 from pagetojob.sandbox.server import ClientCredentials, SandboxConfig, SandboxServer
-from tests.browser.conftest import (
-    HEALTH_TIMEOUT,
-    PRIMARY,
-    REPO_ROOT,
-    STOP_TIMEOUT,
-    _free_port,
-    _healthy,
-    _tail,
-    screenshot,
-    sign_in,
-)
+from tests.browser.conftest import PRIMARY, running_demo, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -54,31 +39,9 @@ def sandbox_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server_with_sandbox(tmp_path_factory: pytest.TempPathFactory, sandbox_url: str, chromium_path: str
                         ) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("pagetojob-titan-demo")
-    log_path = data_dir.parent / "titan-demo-server.log"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "PAGETOJOB_BASE_URL", "PAGETOJOB_PORT", "PAGETOJOB_HOST")}
-    env.update(PAGETOJOB_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", PAGETOJOB_SANDBOX_URL=sandbox_url)
-    base_url = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pagetojob", "demo", "--port", str(port), "--no-browser"],
-                                cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT
-        while not _healthy(base_url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"`pagetojob demo` with a sandbox did not become healthy:\n{_tail(log_path)}")
-            time.sleep(0.3)
+    with running_demo(tmp_path_factory.mktemp("pagetojob-titan-demo"),
+                      env={"PAGETOJOB_SANDBOX_URL": sandbox_url}) as base_url:
         yield base_url
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
 
 @pytest.fixture
