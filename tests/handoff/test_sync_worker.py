@@ -80,6 +80,8 @@ def test_a_request_becomes_one_booking_with_its_external_id_then_its_attribution
     assert job.state == SyncState.SENT, job.last_error
     assert len(bookings) == 1 and job.titan_id == bookings[0]["id"] and job.environment == "sandbox"
     assert "office will confirm" in job.customer_status and "booked" not in job.customer_status.lower()
+    request.refresh_from_db()
+    assert request.status == "handed_off"
     [attempt] = job.attempts_log.all()
     assert attempt.outcome == "sent" and attempt.status_code == 200 and attempt.method == "POST"
     assert CLIENT_SECRET not in str(attempt.request_body) + attempt.response_summary
@@ -228,6 +230,8 @@ def test_operator_actions_are_audited_and_checked(connected, sandbox):
     with pytest.raises(sync.SyncActionError, match="Say what was done"):
         sync.mark_manual_complete(job, connected.operator, "")
     sync.mark_manual_complete(job, connected.operator, "Entered by phone as booking 88123")
+    request.refresh_from_db()
+    assert request.status != "handed_off"
     job.refresh_from_db()
     assert job.state == SyncState.MANUAL_COMPLETE and job.work_state == "done"
     with pytest.raises(sync.SyncActionError, match="manual-complete now"):

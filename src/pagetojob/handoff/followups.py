@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from pagetojob.core import clock
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
 from pagetojob.handoff.sync import CUSTOMER_STATUS, WORK_STATE_FOR, gate_reason
+from pagetojob.intake.models import BookingRequest, RequestStatus
 
 ATTRIBUTION_SUFFIX = "-attr"
 
@@ -17,6 +18,11 @@ def after_sent(job: SyncJob) -> SyncJob | None:
     _remember(job)
     if job.kind not in (SyncKind.BOOKING_HANDOFF, SyncKind.LEAD_HANDOFF):
         return None
+    # The inbox's "handed off": the office's own statuses (follow-up, spam, manual-complete) are never overwritten.
+    BookingRequest.objects.filter(
+        pk=job.booking_request_id,
+        status__in=[RequestStatus.NEW, RequestStatus.NOTIFIED, RequestStatus.OUT_OF_AREA],
+    ).update(status=RequestStatus.HANDED_OFF)
     from pagetojob.handoff.steps import followup_payload
     from pagetojob.readiness.evaluate import tenant_access
 
