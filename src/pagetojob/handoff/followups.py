@@ -20,7 +20,7 @@ def after_sent(job: SyncJob) -> SyncJob | None:
         return None
     # The inbox's "handed off": the office's own statuses (follow-up, spam, manual-complete) are never overwritten.
     BookingRequest.objects.filter(
-        pk=job.booking_request_id,
+        sync_jobs=job,
         status__in=[RequestStatus.NEW, RequestStatus.NOTIFIED, RequestStatus.OUT_OF_AREA],
     ).update(status=RequestStatus.HANDED_OFF)
     from pagetojob.handoff.steps import followup_payload
