@@ -274,3 +274,28 @@ def test_the_queue_shows_what_servicetitan_reported_after_the_send(connected, sa
     assert "Job booked in ServiceTitan" in listing
     detail = client.get(f"/w/{connected.workspace.key}/sync/{job.pk}/").content.decode()
     assert "What ServiceTitan reported since" in detail and "#55501" in detail
+
+
+@pytest.mark.parametrize("gate,label", [
+    ("app_approval", "ServiceTitan app approval"),
+    ("customer_authorization", "Customer authorization"),
+    ("credentials", "Credential and token storage"),
+    ("sync_worker", "Async sync worker"),
+])
+def test_each_missing_gate_holds_the_job_and_names_itself(connected, sandbox, gate, label):
+    from pagetojob.core.models import WorkerHeartbeat
+
+    if gate == "credentials":
+        titan_connection.disconnect(connected.workspace, connected.owner)
+    elif gate == "sync_worker":
+        WorkerHeartbeat.objects.all().delete()
+    else:
+        changes.record_gate(connected.workspace, connected.owner, gate, False, "withdrawn for the test")
+    request = store(connected, payload())
+    job = booking_job(request)
+    assert job.state == SyncState.HELD and label in job.held_reason
+    if gate != "sync_worker":
+        run_due()
+    job.refresh_from_db()
+    assert job.state == SyncState.HELD and job.attempts == 0
+    assert sandbox.records(kind="booking") == []
