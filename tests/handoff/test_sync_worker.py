@@ -299,3 +299,18 @@ def test_each_missing_gate_holds_the_job_and_names_itself(connected, sandbox, ga
     job.refresh_from_db()
     assert job.state == SyncState.HELD and job.attempts == 0
     assert sandbox.records(kind="booking") == []
+
+
+def test_an_out_of_area_request_waits_for_the_office_then_goes_when_retried(connected, sandbox):
+    request = store(connected, payload(address={"street": "2 N Leroux St", "city": "Flagstaff", "state": "AZ",
+                                                "zip": "86001"}))
+    assert request.status == "out_of_area"
+    run_due()
+    job = booking_job(request)
+    assert job.state == SyncState.NEEDS_REVIEW and "outside every service zone" in job.last_error
+    assert sandbox.records(kind="booking") == []
+    sync.retry(job, connected.operator)  # the office confirmed it serves the address
+    run_due()
+    job.refresh_from_db()
+    assert job.state == SyncState.SENT and len(sandbox.records(kind="booking")) == 1
+    assert job.payload["reviewed_by_office"] is True

@@ -717,3 +717,46 @@ USERS: tuple[UserRow, ...] = (
     UserRow("viewer@desertpeakair.com", "Chris", "Lang", (("desert-peak", "viewer"),)),
     UserRow("owner@saguaroplumbing.com", "Luis", "Ortega", (("saguaro-plumbing", "owner"),)),
 )
+
+
+# Requests a visitor might have sent from Desert Peak's site, stored through the real intake path when the demo
+# loads, so the inbox and the sync queue have something to show (held until the ServiceTitan gates hold).
+SAMPLE_REQUESTS: tuple[dict, ...] = (
+    {"submission_id": "demo-sample-0001", "page_url": "https://www.desertpeakair.com/ac-repair-phoenix",
+     "service": "AC Repair", "urgency": "today", "preferred_window": "morning", "name": "Dana Whitfield",
+     "phone": "(602) 555-0148", "email": "dana.whitfield@example.com",
+     "address": {"street": "1 W Washington St", "city": "Phoenix", "state": "AZ", "zip": "85004"},
+     "notes": "Upstairs unit blowing warm air since last night.", "consent_sms": True, "customer_type": "new",
+     "context": {"landing_page": "https://www.desertpeakair.com/ac-repair-phoenix?utm_source=google&utm_medium=cpc"
+                                 "&utm_campaign=phx-ac-summer", "referrer": "https://www.google.com/",
+                 "utm_source": "google", "utm_medium": "cpc", "utm_campaign": "phx-ac-summer",
+                 "utm_term": "ac repair phoenix", "gclid": "Cj0KCQiA-demo-0001",
+                 "ga_client_id": "1029384756.1764400000"}},
+    {"submission_id": "demo-sample-0002", "page_url": "https://www.desertpeakair.com/emergency-ac-repair",
+     "urgency": "emergency", "name": "Luis Carranza", "phone": "(480) 555-0192",
+     "address": {"street": "210 N Center St", "city": "Mesa", "state": "AZ", "zip": "85201"},
+     "notes": "No cooling at all, elderly parent at home.", "consent_sms": True, "customer_type": "returning",
+     "context": {"landing_page": "https://www.desertpeakair.com/emergency-ac-repair", "utm_source": "google",
+                 "utm_medium": "organic"}},
+    {"submission_id": "demo-sample-0003", "page_url": "https://www.desertpeakair.com/drain-cleaning",
+     "urgency": "this_week", "preferred_window": "afternoon", "name": "Priya Nair", "phone": "(602) 555-0117",
+     "email": "priya.nair@example.com",
+     "address": {"street": "4400 N Central Ave", "unit": "Unit 12", "city": "Phoenix", "state": "AZ",
+                 "zip": "85012"},
+     "notes": "Kitchen sink drains slowly.", "consent_email": True, "customer_type": "new",
+     "context": {"landing_page": "https://www.desertpeakair.com/drain-cleaning?utm_source=facebook&utm_medium=paid"
+                                 "-social", "utm_source": "facebook", "utm_medium": "paid-social",
+                 "fbclid": "IwAR-demo-0003"}},
+    {"submission_id": "demo-sample-0004", "page_url": "https://www.desertpeakair.com/ac-tune-up",
+     "urgency": "flexible", "name": "Marcus Bell", "phone": "(480) 555-0164", "email": "marcus.bell@example.com",
+     "address": {"street": "31 E 5th St", "city": "Tempe", "state": "AZ", "zip": "85281"},
+     "membership_interest": True, "customer_type": "returning",
+     "context": {"landing_page": "https://www.desertpeakair.com/ac-tune-up", "referrer": "https://www.bing.com/",
+                 "utm_source": "bing", "utm_medium": "cpc", "msclkid": "msclkid-demo-0004"}},
+    {"submission_id": "demo-sample-0005", "page_url": "https://www.desertpeakair.com/ac-repair",
+     "urgency": "today", "name": "Grace Liu", "phone": "(928) 555-0133",
+     "address": {"street": "2 N Leroux St", "city": "Flagstaff", "state": "AZ", "zip": "86001"},
+     "notes": "Visiting family in Flagstaff, AC is out.", "customer_type": "new",
+     "context": {"landing_page": "https://www.desertpeakair.com/ac-repair", "utm_source": "google",
+                 "utm_medium": "organic"}},
+)

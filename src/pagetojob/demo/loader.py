@@ -58,7 +58,17 @@ def load_demo(reset: bool = False) -> dict[str, Any]:
         users = _load_users()
         for workspace_data in data.WORKSPACES:
             _load_workspace(workspace_data, users, now)
-        return _summary(created=True)
+    _load_sample_requests()
+    return _summary(created=True)
+
+
+def _load_sample_requests() -> None:
+    """A few website requests, stored the way a visitor's are (office email and handoff draft included)."""
+    from pagetojob.intake import submissions
+
+    site = Site.objects.get(workspace__key=data.PRIMARY_WORKSPACE_KEY, key=data.PRIMARY_WORKSPACE_KEY)
+    for payload in data.SAMPLE_REQUESTS:
+        submissions.submit(site, payload)
 
 
 def demo_workspace_keys() -> list[str]:

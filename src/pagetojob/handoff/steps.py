@@ -17,6 +17,9 @@ from typing import Any
 from pagetojob.handoff.builder import DryRunRequest, HandoffPlan, build_handoff
 from pagetojob.handoff.models import SyncJob, SyncKind
 
+# Warnings that are a capacity or service-area rule: the office decides before anything goes into its schedule.
+REVIEW_FIRST = {"out_of_area", "zone_paused", "zone_expansion", "zone_emergency_only", "zone_inactive"}
+
 
 class NeedsReview(Exception):
     """The Titan Map or the request needs a person before this call can be sent (the message says what)."""
@@ -113,13 +116,16 @@ def plan_step(job: SyncJob, client: Any) -> Step:
     call = job.payload.get("call")
     if not call:
         plan = _plan(job, client)
-        blocking = [warning.message for warning in plan.warnings if warning.blocking]
+        reviewed = bool(job.payload.get("reviewed_by_office"))  # an operator retried it after reading these
+        blocking = [warning.message for warning in plan.warnings
+                    if warning.blocking or (warning.code in REVIEW_FIRST and not reviewed)]
         if blocking:
             raise NeedsReview(" ".join(blocking))
         if not plan.requests:
             raise NeedsReview("The handoff plan has no call to make for this request.")
         call = _stored_call(plan.requests[0])
-        payload = {"call": call, "followup": _stored_call(plan.requests[1]) if len(plan.requests) > 1 else None}
+        payload = {"call": call, "followup": _stored_call(plan.requests[1]) if len(plan.requests) > 1 else None,
+                   "reviewed_by_office": reviewed}
         SyncJob.objects.filter(pk=job.pk).update(payload=payload)
         job.payload = payload
     return Step(call["method"], call["path"], call["body"], _lookup(call.get("lookup_path", ""), job.idempotency_key),

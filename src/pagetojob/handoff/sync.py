@@ -198,8 +198,10 @@ def retry(job: SyncJob, actor: Any) -> None:
     before = job.get_state_display()
     # A failed job may have been created on the last try: the next send looks the externalId up first.
     # The payload is built again from the current Titan Map (a fixed mapping is picked up); an attribution keeps
-    # its call, which only the booking it belongs to can give it.
-    rebuilt = {} if job.kind != SyncKind.ATTRIBUTION_POST else job.payload
+    # its call, which only the booking it belongs to can give it. Retrying a job that needed review is the
+    # office's decision on its service-area or capacity warnings.
+    rebuilt = ({"reviewed_by_office": job.state == SyncState.NEEDS_REVIEW} if job.kind != SyncKind.ATTRIBUTION_POST
+               else job.payload)
     _operator_update(job, allowed, SyncState.QUEUED, attempts=0, held_reason="", operator_action="retried",
                      needs_lookup=True, payload=rebuilt)
     audit.record(job.workspace, actor, "sync.retry", f"Sync job {job.idempotency_key}: {before} → queued",
