@@ -150,6 +150,8 @@ def demo(argv: list[str]) -> int:
         if not _wait_healthy(base_url, 60, procs):
             print("The web app or the worker did not become healthy; see the messages above.", file=sys.stderr)
             return 1
+        if args.sandbox_connected:
+            _validate_demo_webhooks(base_url)
         print()
         print(f"  PageToJob is running at {base_url}/")
         print(f"  Sign in as {result['login']['email']} / {result['login']['password']}")
@@ -203,6 +205,32 @@ def _demo_sandbox(data_dir, port: int):
     config = SandboxConfig(seed="demo", clients=[ClientCredentials(DEMO_TENANT_ID, DEMO_CLIENT_ID, client_secret)],
                            app_key=app_key, id_offset=starts * 10_000)
     return SandboxServer("127.0.0.1", port, config).start()
+
+
+def _validate_demo_webhooks(base_url: str) -> None:
+    """With the web app and worker up, prove Desert Peak's webhook receiver with the sandbox's signed events
+    (once: a workspace that already has a key keeps it and its evidence)."""
+    import secrets
+
+    from pagetojob.accounts.models import Workspace
+    from pagetojob.demo import data
+    from pagetojob.readiness import changes
+    from pagetojob.webhooks import endpoints
+    from pagetojob.webhooks.models import WebhookEndpoint
+
+    workspace = Workspace.objects.get(key=data.PRIMARY_WORKSPACE_KEY)
+    if WebhookEndpoint.objects.filter(workspace=workspace).exclude(secret_current="").exists():
+        return
+    try:
+        endpoints.save_settings(workspace, None, signature_header="X-ServiceTitan-Signature", encoding="hex",
+                                timestamp_header="", signed_content="body", tolerance_seconds=300,
+                                new_key=secrets.token_urlsafe(32))
+        run = changes.validate_webhooks(workspace, None, base_url)
+    except Exception as error:  # the demo runs on; the readiness page offers the validation again
+        print(f"Could not validate the webhook receiver with the sandbox: {error}", file=sys.stderr)
+        return
+    if not run.passed:
+        print("The webhook validation with the sandbox did not pass; see Connection readiness.", file=sys.stderr)
 
 
 def _connect_demo_to_sandbox(sandbox) -> None:

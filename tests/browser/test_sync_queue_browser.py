@@ -75,5 +75,8 @@ def test_connected_to_the_sandbox_a_request_is_delivered_once(browser, connected
         screenshot(page, "sync-job-sent")
         page.goto(f"/w/{PRIMARY}/readiness/")
         expect(page.get_by_text("sandbox").first).to_be_visible()
+        # The demo proved its webhook receiver with the sandbox's signed events: that evidence is the gate.
+        expect(page.get_by_text("Validated").first).to_be_visible()
+        assert "Validation failed" not in page.content()
     finally:
         context.close()

@@ -314,3 +314,13 @@ def test_an_out_of_area_request_waits_for_the_office_then_goes_when_retried(conn
     job.refresh_from_db()
     assert job.state == SyncState.SENT and len(sandbox.records(kind="booking")) == 1
     assert job.payload["reviewed_by_office"] is True
+
+
+def test_a_delivered_booking_makes_the_capability_live(connected, sandbox):
+    from pagetojob.readiness.evaluate import Status, tenant_access
+
+    assert tenant_access(connected.workspace, "booking_handoff").status == Status.LIVE_READY
+    store(connected, payload())
+    run_due()
+    state = tenant_access(connected.workspace, "booking_handoff")
+    assert state.status == Status.LIVE and state.evidence.environment == "sandbox"

@@ -16,6 +16,13 @@ ATTRIBUTION_SUFFIX = "-attr"
 def after_sent(job: SyncJob) -> SyncJob | None:
     """Queue the attribution of a created booking or lead (held while Marketing Ads is not ready)."""
     _remember(job)
+    # What makes the capability `live` on the readiness page: the last call that really succeeded.
+    from pagetojob.handoff.sync import CAPABILITY_BY_KIND
+    from pagetojob.readiness.changes import record_live_evidence
+
+    record_live_evidence(job.workspace, CAPABILITY_BY_KIND[job.kind],
+                         f"{job.get_kind_display().capitalize()} {job.idempotency_key} accepted by ServiceTitan "
+                         f"(record {job.titan_id})", job.environment or "integration")
     if job.kind not in (SyncKind.BOOKING_HANDOFF, SyncKind.LEAD_HANDOFF):
         return None
     # The inbox's "handed off": the office's own statuses (follow-up, spam, manual-complete) are never overwritten.
