@@ -14,12 +14,16 @@ import base64
 import binascii
 import os
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.db.models import Model
 
 PREFIX = "p2j1"
 NONCE_BYTES = 12
@@ -108,10 +112,16 @@ def keys() -> tuple[Key, ...]:
 
 def configured() -> bool:
     """True when at least one well-formed key is configured."""
+    return not problem()
+
+
+def problem() -> str:
+    """Why secrets cannot be stored on this server (no or malformed PAGETOJOB_ENCRYPTION_KEYS), or ""."""
     try:
-        return bool(keys())
-    except KeyConfigError:
-        return False
+        current_key_id()
+    except VaultError as error:
+        return str(error)
+    return ""
 
 
 def current_key_id() -> str:
@@ -179,3 +189,44 @@ def rotate(stored: str) -> str:
     if not needs_rotation(stored):
         return stored
     return encrypt(decrypt(stored))
+
+
+@dataclass
+class Rotation:
+    """What `rotate_rows` did: stored secrets found per key id, re-encrypted, already current, and rows it could not
+    read (each "label: reason"; such a row keeps its old ciphertexts)."""
+
+    found: Counter[str] = field(default_factory=Counter)
+    rotated: int = 0
+    unchanged: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def rotate_rows(model: type[Model], fields: tuple[str, ...], label: Callable[[Any], str]) -> Rotation:
+    """Re-encrypt the secrets in `fields` of every row of `model` under the newest key, one locked row at a time."""
+    from django.db import transaction
+
+    result = Rotation()
+    for pk in model._default_manager.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            row = model._default_manager.select_for_update().get(pk=pk)
+            changed: list[str] = []
+            try:
+                for name in fields:
+                    stored = getattr(row, name)
+                    if not stored:
+                        continue
+                    result.found[key_id_of(stored)] += 1
+                    fresh = rotate(stored)
+                    if fresh == stored:
+                        result.unchanged += 1
+                    else:
+                        setattr(row, name, fresh)
+                        changed.append(name)
+            except VaultError as error:
+                result.failures.append(f"{label(row)}: {error}")
+                continue  # this row keeps its old ciphertexts; the transaction writes nothing
+            if changed:
+                result.rotated += len(changed)
+                row.save(update_fields=changed)
+    return result

@@ -18,7 +18,6 @@ from pagetojob.sites import coverage
 from pagetojob.sites.models import CapacityRule
 from pagetojob.taxonomy.families import FAMILIES
 
-
 # Requests nobody has closed yet, and sync jobs only a person can move on.
 NEEDS_OFFICE = (RequestStatus.NEW, RequestStatus.NOTIFIED, RequestStatus.OUT_OF_AREA)
 NEEDS_PERSON = (SyncState.NEEDS_REVIEW, SyncState.FAILED, SyncState.BLOCKED)

@@ -88,15 +88,6 @@ def _rows(model: type[M], where: str, params: list) -> list[M]:
     return fastsql.select(model, where, params)
 
 
-def _encryption_keys_problem() -> str:
-    """Why credentials cannot be stored on this server (no or malformed PAGETOJOB_ENCRYPTION_KEYS), or ""."""
-    try:
-        vault.current_key_id()
-    except vault.VaultError as error:
-        return str(error)
-    return ""
-
-
 def _connection_gates(workspace: Workspace) -> list[GateState]:
     records = {
         (record.workspace_id, record.gate): record
@@ -117,7 +108,7 @@ def _connection_gates(workspace: Workspace) -> list[GateState]:
                                     "No ServiceTitan admin of this contractor has authorized the app.",
                                     record.recorded_at if record else None, record.environment if record else ""))
         elif gate.key == "credentials":
-            keys_problem = _encryption_keys_problem()
+            keys_problem = vault.problem()
             if keys_problem:
                 states.append(GateState(gate.key, gate.label, False, Status.BLOCKED, keys_problem))
             else:

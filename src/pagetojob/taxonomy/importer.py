@@ -224,9 +224,9 @@ def read_batch(batch: ImportBatch) -> ImportBatch:
     check_membership = family == "recurring-service-types"
     by_id, by_name = current_items(batch.workspace, family)
     unit_names = {name_key(n) for n in BusinessUnit.objects.filter(workspace=batch.workspace)
-                  .values_list("name", flat=True)}
+                  .values_list("name", flat=True)} if check_units else set()
     membership_names = {name_key(n) for n in MembershipType.objects.filter(workspace=batch.workspace)
-                        .values_list("name", flat=True)}
+                        .values_list("name", flat=True)} if check_membership else set()
     ImportCandidate.objects.filter(batch=batch).delete()
     seen_ids: dict[int, int] = {}
     seen_names: dict[str, int] = {}

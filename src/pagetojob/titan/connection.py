@@ -53,15 +53,6 @@ class ConnectionCheck:
     environment: str = ""
 
 
-def keys_problem() -> str:
-    """Why credentials cannot be stored right now (no or malformed encryption keys), or ""."""
-    try:
-        vault.current_key_id()
-    except vault.VaultError as error:
-        return str(error)
-    return ""
-
-
 def validate(environment: str, tenant_id: str, app_key: str, client_id: str, client_secret: str,
              base_url: str = "") -> tuple[dict[str, Any], dict[str, str]]:
     """Cleaned values and, per field, what is wrong with the rest. Never echoes a secret in a message."""
@@ -111,7 +102,7 @@ def _connection_key(connection: TitanConnection) -> str:
 
 def _announce(connection: TitanConnection, actor: Any, reason: str, detail: str) -> None:
     connection_changed.send(
-        sender=TitanConnection, workspace=connection.workspace, connected=_usable(connection),
+        sender=TitanConnection, workspace=connection.workspace, connected=usable(connection),
         environment=connection.environment, detail=detail, actor=actor, reason=reason,
     )
 
@@ -119,7 +110,7 @@ def _announce(connection: TitanConnection, actor: Any, reason: str, detail: str)
 def connect(workspace: Workspace, actor: Any, *, environment: str, tenant_id: str | int, app_key: str,
             client_id: str, client_secret: str, base_url: str = "") -> TitanConnection:
     """Store new credentials (encrypted). They count as working only after `test_connection` succeeds."""
-    problem = keys_problem()
+    problem = vault.problem()
     if problem:
         raise ConnectionRefused({"__all__": problem})
     cleaned, errors = validate(environment, str(tenant_id), app_key, client_id, client_secret, base_url)
@@ -174,8 +165,10 @@ def credentials_for(connection: TitanConnection) -> Credentials:
 
 
 def client_for(workspace: Workspace, **options: Any) -> TitanClient:
-    """A client for the workspace's tenant (options: timeout, connect_timeout, rate_limit, on_exchange)."""
-    connection = connection_of(workspace)
+    """A client for the workspace's tenant (options: timeout, connect_timeout, rate_limit, on_exchange).
+
+    Called for every sync send: one narrow read, no people joined in (only the settings page shows them)."""
+    connection = TitanConnection.objects.filter(workspace=workspace).first()
     if connection is None:
         raise NotConnected("ServiceTitan is not connected for this workspace: connect it under Settings › "
                            "ServiceTitan connection.")
@@ -241,7 +234,7 @@ def disconnect(workspace: Workspace, actor: Any) -> TitanConnection | None:
     return connection
 
 
-def _usable(connection: TitanConnection) -> bool:
+def usable(connection: TitanConnection) -> bool:
     if not (connection.is_connected and connection.last_test_ok):
         return False
     try:
@@ -254,7 +247,7 @@ def _usable(connection: TitanConnection) -> bool:
 def credentials_ok(workspace: Workspace) -> bool:
     """Stored, readable under a configured key, and the last test fetched a token and read the tenant."""
     connection = connection_of(workspace)
-    return connection is not None and _usable(connection)
+    return connection is not None and usable(connection)
 
 
 def connect_sandbox(workspace: Workspace, user: Any, base_url: str, tenant_id: str | int, app_key: str,

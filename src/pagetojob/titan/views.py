@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pagetojob.accounts.access import Can, can, workspace_view
 from pagetojob.accounts.models import Membership, Workspace
+from pagetojob.core import vault
 from pagetojob.titan import connection as titan_connection
 from pagetojob.titan.forms import ConnectionForm
 from pagetojob.titan.models import Environment
@@ -33,7 +34,7 @@ def _require_manage(request: WorkspaceRequest) -> None:
 def connection_page(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     can_manage = can(request.membership, Can.MANAGE_CONNECTION)
-    keys_problem = titan_connection.keys_problem()
+    keys_problem = vault.problem()
     connection = titan_connection.connection_of(workspace)
     if request.GET.get("environment") == "sandbox" and settings.SANDBOX_URL:
         environment = Environment.SANDBOX
@@ -72,7 +73,7 @@ def connection_page(request: WorkspaceRequest) -> HttpResponse:
         "keys_problem": keys_problem, "sandbox_url": settings.SANDBOX_URL,
         "open_form": connection is None or not connection.is_connected or form.is_bound
         or request.GET.get("environment") == "sandbox",
-        "credentials_ok": connection is not None and titan_connection.credentials_ok(workspace),
+        "credentials_ok": connection is not None and titan_connection.usable(connection),
     })
 
 

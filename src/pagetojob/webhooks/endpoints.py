@@ -160,29 +160,6 @@ def save_settings(workspace: Workspace, actor: Any, *, signature_header: str, en
     return endpoint
 
 
-def rotate_secrets() -> tuple[int, int, list[str]]:
-    """Re-encrypt stored webhook keys under the newest encryption key: (rotated, unchanged, failures)."""
-    from django.db import transaction
-
-    rotated = unchanged = 0
-    failures: list[str] = []
-    for pk in WebhookEndpoint.objects.order_by("pk").values_list("pk", flat=True):
-        with transaction.atomic():
-            endpoint = WebhookEndpoint.objects.select_for_update().select_related("workspace").get(pk=pk)
-            changed = False
-            try:
-                for name in ("secret_current", "secret_previous"):
-                    stored = getattr(endpoint, name)
-                    if not stored:
-                        continue
-                    if vault.needs_rotation(stored):
-                        setattr(endpoint, name, vault.rotate(stored))
-                        rotated, changed = rotated + 1, True
-                    else:
-                        unchanged += 1
-            except vault.VaultError as error:
-                failures.append(f"{endpoint.workspace.key}: {error}")
-                continue
-            if changed:
-                endpoint.save(update_fields=["secret_current", "secret_previous"])
-    return rotated, unchanged, failures
+def rotate_secrets() -> vault.Rotation:
+    """Re-encrypt stored webhook keys under the newest encryption key."""
+    return vault.rotate_rows(WebhookEndpoint, ("secret_current", "secret_previous"), lambda row: row.workspace.key)

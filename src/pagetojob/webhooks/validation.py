@@ -123,4 +123,4 @@ def summary(run: WebhookValidation) -> str:
 
 
 def latest(workspace: Workspace) -> WebhookValidation | None:
-    return WebhookValidation.objects.filter(workspace=workspace).first()
+    return WebhookValidation.objects.filter(workspace=workspace).select_related("run_by").first()

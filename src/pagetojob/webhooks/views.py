@@ -68,7 +68,7 @@ def event_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("validation") != "1":
         events, counted = events.filter(is_validation=False), counted.filter(is_validation=False)
     counts = dict(counted.order_by().values_list("outcome").annotate(n=Count("pk")))
-    page = Paginator(events.defer("headers"), 50).get_page(request.GET.get("page"))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     linked = _linked(workspace.pk, rows)
     for event in rows:

@@ -7,11 +7,9 @@ reports nothing left under old keys the old keys can be removed. Running it agai
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from pagetojob.core import vault
 from pagetojob.titan.models import SECRET_FIELDS, TitanConnection
@@ -25,37 +23,15 @@ class Command(BaseCommand):
             newest = vault.current_key_id()
         except vault.VaultError as error:
             raise CommandError(str(error)) from error
-        before: Counter[str] = Counter()
-        rotated = unchanged = 0
-        failures: list[str] = []
-        for pk in TitanConnection.objects.order_by("pk").values_list("pk", flat=True):
-            with transaction.atomic():
-                connection = TitanConnection.objects.select_for_update().select_related("workspace").get(pk=pk)
-                changed = False
-                try:
-                    for name in SECRET_FIELDS:
-                        stored = getattr(connection, name)
-                        if not stored:
-                            continue
-                        before[vault.key_id_of(stored)] += 1
-                        if vault.needs_rotation(stored):
-                            setattr(connection, name, vault.rotate(stored))
-                            rotated += 1
-                            changed = True
-                        else:
-                            unchanged += 1
-                except vault.VaultError as error:
-                    failures.append(f"{connection.workspace.key}: {error}")
-                    continue  # this row keeps its old ciphertexts; the transaction writes nothing
-                if changed:
-                    connection.save(update_fields=list(SECRET_FIELDS))
         # Webhook signing keys are encrypted under the same keys: one command rotates every stored secret.
         from pagetojob.webhooks.endpoints import rotate_secrets
 
-        webhook_rotated, webhook_unchanged, webhook_failures = rotate_secrets()
-        rotated += webhook_rotated
-        unchanged += webhook_unchanged
-        failures += webhook_failures
+        credentials = vault.rotate_rows(TitanConnection, SECRET_FIELDS, lambda row: row.workspace.key)
+        webhook_keys = rotate_secrets()
+        before = credentials.found
+        rotated = credentials.rotated + webhook_keys.rotated
+        unchanged = credentials.unchanged + webhook_keys.unchanged
+        failures = credentials.failures + webhook_keys.failures
         found = ", ".join(f"{count} under {key_id}" for key_id, count in sorted(before.items())) or "none"
         self.stdout.write(f"Stored secrets found: {found}.")
         self.stdout.write(f"Re-encrypted under {newest}: {rotated}; already under {newest}: {unchanged}.")

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             newest = vault.current_key_id()
         except vault.VaultError as error:
             raise CommandError(str(error)) from error
-        rotated, unchanged, failures = endpoints.rotate_secrets()
+        result = endpoints.rotate_secrets()
+        rotated, unchanged, failures = result.rotated, result.unchanged, result.failures
         self.stdout.write(f"Webhook keys re-encrypted under {newest}: {rotated}; already under {newest}: {unchanged}.")
         if failures:
             for failure in failures:
