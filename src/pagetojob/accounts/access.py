@@ -14,6 +14,13 @@ from django.http import Http404, HttpRequest
 from pagetojob.accounts.models import Membership, Role, Workspace
 
 
+class WorkspaceRequest(HttpRequest):
+    """What `workspace_view` adds to a request (for type checkers in the views)."""
+
+    workspace: Workspace
+    membership: Membership
+
+
 class Can(StrEnum):
     VIEW = "view"
     EDIT_MAP = "edit the Titan Map"

@@ -129,7 +129,8 @@ def run_item(work_queue: WorkQueue, item: WorkItem, worker_id: str) -> str:
     except Exception as error:  # a bug must not be retried blindly: stop and show it to an operator
         log.exception("%s item %s failed", work_queue.name, item.pk)
         return queue.fail(item, worker_id, queue.PermanentError(f"Unexpected error: {error!r}")).state
-    queue.complete(item, worker_id)
+    if item.lease_owner == worker_id:  # a handler that recorded its own outcome has already let the row go
+        queue.complete(item, worker_id)
     return "done"
 
 

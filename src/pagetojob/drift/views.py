@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from pagetojob.accounts.access import Can, can, workspace_view
-from pagetojob.accounts.models import Membership, Workspace
+from pagetojob.accounts.access import Can, WorkspaceRequest, can, workspace_view
 from pagetojob.core import clock, worker
 from pagetojob.drift import lifecycle, report, reviews, zone_review
 from pagetojob.drift.forms import AcknowledgeForm, SuppressForm
@@ -22,12 +21,6 @@ from pagetojob.taxonomy.models import ZoneState
 
 PAGE_SIZE = 50
 
-
-class WorkspaceRequest(HttpRequest):
-    """What `workspace_view` adds to a request."""
-
-    workspace: Workspace
-    membership: Membership
 
 
 def _context(request: WorkspaceRequest, **extra) -> dict:

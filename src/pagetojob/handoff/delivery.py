@@ -46,17 +46,16 @@ def deliver(job: SyncJob) -> None:
         return
     needs_lookup = job.needs_lookup or job.attempts > 1
     try:
+        # The handler renewed the lease as it began; a lookup can take a whole client timeout, so renew after it.
         if needs_lookup and step.lookup is not None:
-            if not sync.renew_lease(job):
-                return  # another worker holds the job now
             found = step.lookup(client)
             note_attempt(job, AttemptOutcome.LOOKUP, "Looked the externalId up before sending again.",
                          exchange_summary(client.last_exchange))
             if found is not None:
                 _sent(job, found, client, adopted=True)
                 return
-        if not sync.renew_lease(job):
-            return  # another worker holds the job now: it sends (or looks up) instead of this one
+            if not sync.renew_lease(job):
+                return  # another worker holds the job now: it sends (or looks up) instead of this one
         answer = client.request(step.method, step.path, json=step.body)
         record_id = step.record_id(answer)
         _sent(job, record_id, client, adopted=False)
@@ -78,24 +77,21 @@ def deliver(job: SyncJob) -> None:
 
 
 def _sent(job: SyncJob, record_id: int | None, client: Any, *, adopted: bool) -> None:
-    outcome = AttemptOutcome.ADOPTED if adopted else AttemptOutcome.SENT
-    message = (f"ServiceTitan already had this record ({record_id}); adopted it instead of creating another."
-               if adopted else f"Created in ServiceTitan as {record_id}.")
-    if not adopted:
-        note_attempt(job, outcome, message, exchange_summary(client.last_exchange))
-    else:
-        note_attempt(job, outcome, message)
     from pagetojob.handoff import followups
 
+    if adopted:
+        note_attempt(job, AttemptOutcome.ADOPTED, f"ServiceTitan already had this record ({record_id}); adopted it "
+                     "instead of creating another.")
+    else:
+        note_attempt(job, AttemptOutcome.SENT, f"Created in ServiceTitan as {record_id}.",
+                     exchange_summary(client.last_exchange))
+    followup = followups.prepare(job, record_id)  # reads first: the transaction below only writes
+    environment = client.credentials.environment
     # The outcome, the webhook link for its ServiceTitan id and the attribution job that follows commit together.
     with transaction.atomic():
         if sync.worker_transition(job, SyncState.SENT, titan_id=record_id, sent_at=clock.now(), needs_lookup=False,
-                                  environment=_environment_label(client), last_error="", error_detail={}):
-            followups.after_sent(job)
-
-
-def _environment_label(client: Any) -> str:
-    return client.credentials.environment
+                                  environment=environment, last_error="", error_detail={}):
+            followups.after_sent(job, followup, environment)
 
 
 def _detail(error: Exception) -> dict:

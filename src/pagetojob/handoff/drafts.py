@@ -3,11 +3,9 @@ touch the tenant."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from pagetojob.core import clock, fastsql
+from pagetojob.core import fastsql
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
-from pagetojob.handoff.sync import CUSTOMER_STATUS, WORK_STATE_FOR, gate_reason
+from pagetojob.handoff.sync import gate_reason, new_job
 from pagetojob.readiness.evaluate import tenant_access
 
 
@@ -15,14 +13,10 @@ def stage_handoff_draft(booking_request) -> fastsql.Pending:
     """Before the request's write transaction (the intake hook's prepare step): read readiness, build the row."""
     access = tenant_access(booking_request.workspace, "booking_handoff")
     state, reason = (SyncState.DRAFT, "") if access.allowed else (SyncState.HELD, gate_reason(access))
-    now = clock.now()
-    return fastsql.Pending([SyncJob(
-        workspace=booking_request.workspace, kind=SyncKind.BOOKING_HANDOFF, state=state,
-        page_id=booking_request.page_id, binding_snapshot=booking_request.binding_snapshot,
-        idempotency_key=booking_request.idempotency_key, held_reason=reason, customer_status=CUSTOMER_STATUS[state],
-        created_at=now, updated_at=now, run_after=now, work_state=WORK_STATE_FOR[state],
-        max_attempts=settings.SYNC_MAX_ATTEMPTS,
-    )])
+    return fastsql.Pending([new_job(
+        booking_request.workspace, SyncKind.BOOKING_HANDOFF, state, page_id=booking_request.page_id,
+        binding_snapshot=booking_request.binding_snapshot, idempotency_key=booking_request.idempotency_key,
+        held_reason=reason)])
 
 
 def create_handoff_draft(booking_request, staged: fastsql.Pending | None = None) -> SyncJob:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from pagetojob.handoff.payloads import PRIORITY_BY_URGENCY, URGENCY_WORDS, HandoffIds
 from pagetojob.intake.models import BookingRequest, RequestStatus
 from pagetojob.sites.models import Binding, BindingStatus
@@ -196,6 +198,9 @@ def resolve_mapping(request: BookingRequest, *, booking_provider_id: int | None 
             mapping.warnings.append((f"{role}_inactive", f"{LABELS[role]} “{found.name}” is inactive in ServiceTitan: "
                                      "bind the page to an active one; it is left out of what is sent.", False))
         objects[role] = found
+        if role == "job_type" and mapping.items.get("job_type") is not None and mapping.items["job_type"].pk:
+            # The unit fallback, the allowed-units check and the job plan all read these: one query.
+            prefetch_related_objects([mapping.items["job_type"]], "business_units")
     job_type, unit = mapping.items.get("job_type"), mapping.items.get("business_unit")
     if job_type is not None and unit is not None and job_type.pk and unit.pk:
         allowed = list(job_type.business_units.all())

@@ -9,10 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pagetojob.accounts.access import Can, can, workspace_view
+from pagetojob.accounts.access import Can, WorkspaceRequest, can, workspace_view
 from pagetojob.handoff import sync
 from pagetojob.handoff.models import SyncJob, SyncKind, SyncState
-from pagetojob.handoff.views import WorkspaceRequest
 from pagetojob.webhooks import records
 from pagetojob.webhooks.models import TitanRecord
 
@@ -29,7 +28,7 @@ STATE_ORDER = [SyncState.NEEDS_REVIEW, SyncState.FAILED, SyncState.BLOCKED, Sync
 @workspace_view(Can.VIEW)
 def sync_queue(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
-    jobs = SyncJob.objects.filter(workspace=workspace).select_related("booking_request", "page")
+    jobs = SyncJob.objects.filter(workspace=workspace).select_related("booking_request")
     state = request.GET.get("state", "")
     if state in SyncState.values:
         jobs = jobs.filter(state=state)

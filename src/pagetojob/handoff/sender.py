@@ -10,7 +10,6 @@ externalId and adopted if it exists, so ServiceTitan never receives the same boo
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -48,7 +47,7 @@ def _handle(job: SyncJob) -> None:
     access = tenant_access(job.workspace, sync.CAPABILITY_BY_KIND[job.kind])
     if not access.allowed:
         reason = sync.gate_reason(access)
-        _note(job, AttemptOutcome.HELD, reason)
+        note_attempt(job, AttemptOutcome.HELD, reason)
         sync.worker_transition(job, SyncState.HELD, held_reason=reason)
         return
     from pagetojob.handoff import delivery
@@ -56,22 +55,18 @@ def _handle(job: SyncJob) -> None:
     delivery.deliver(job)
 
 
-def _note(job: SyncJob, outcome: str, message: str, exchange: dict[str, Any] | None = None,
-          started: float | None = None) -> SyncAttempt:
+def note_attempt(job: SyncJob, outcome: str, message: str, exchange: dict[str, Any] | None = None) -> SyncAttempt:
+    """One line of the attempt timeline: what was asked, what came back (the client masked every secret)."""
     exchange = exchange or {}
     body = exchange.get("request_body")
     return SyncAttempt.objects.create(
         job=job, number=job.attempts, worker_id=job.lease_owner[:120], outcome=outcome,
         started_at=exchange.get("started_at") or clock.now(),
-        duration_ms=int(exchange.get("duration_ms") or ((time.monotonic() - started) * 1000 if started else 0)),
+        duration_ms=int(exchange.get("duration_ms") or 0),
         method=exchange.get("method", "")[:8], url=exchange.get("url", "")[:500],
         status_code=exchange.get("status"), request_body=body if isinstance(body, dict | list) else {},
         response_summary=str(exchange.get("response_summary", ""))[:MAX_STORED_BODY], message=message[:1000],
     )
-
-
-def note_attempt(job: SyncJob, outcome: str, message: str, exchange: dict[str, Any] | None = None) -> SyncAttempt:
-    return _note(job, outcome, message, exchange)
 
 
 __all__ = ["handle", "note_attempt", "SyncKind"]

@@ -63,8 +63,9 @@ def _plan(job: SyncJob, client: Any = None) -> HandoffPlan:
         if connection is not None and connection.tenant_id:
             tenant_id = connection.tenant_id
             base_url = connection.sandbox_url or ENVIRONMENTS.get(connection.environment, (None,))[0]
+    # The worker never sends a direct job create, so the plan skips working out its approval.
     return build_handoff(job.booking_request, tenant_id=tenant_id, base_url=base_url,
-                         prefer_leads=job.kind == SyncKind.LEAD_HANDOFF)
+                         prefer_leads=job.kind == SyncKind.LEAD_HANDOFF, approve_job_writes=False)
 
 
 def _stored_call(call: DryRunRequest) -> dict[str, Any]:
@@ -132,14 +133,14 @@ def plan_step(job: SyncJob, client: Any) -> Step:
                 _id_of)
 
 
-def followup_payload(job: SyncJob) -> dict[str, Any] | None:
+def followup_payload(job: SyncJob, record_id: int) -> dict[str, Any] | None:
     """The attribution call of a sent booking or lead, its id field filled from ServiceTitan's answer."""
     followup = job.payload.get("followup")
-    if not followup or job.titan_id is None:
+    if not followup:
         return None
     body = copy.deepcopy(followup["body"])
     for fill in followup.get("fills", []):
-        body[fill["field"]] = job.titan_id  # every fill names the record created in step 1
+        body[fill["field"]] = record_id  # every fill names the record created in step 1
     return {"call": dict(followup, body=body, fills=[])}
 
 

@@ -84,6 +84,14 @@ def _fields_for(state: str, *, run_after: datetime | None = None, **extra: Any) 
     return fields
 
 
+def new_job(workspace: Workspace, kind: str, state: str, **fields: Any) -> SyncJob:
+    """An unsaved sync job in `state` (due, or held by a gate), with the state's work state and customer status."""
+    now = clock.now()
+    return SyncJob(workspace=workspace, kind=kind, state=state, work_state=WORK_STATE_FOR[state],
+                   customer_status=CUSTOMER_STATUS[state], created_at=now, updated_at=now, run_after=now,
+                   max_attempts=settings.SYNC_MAX_ATTEMPTS, **fields)
+
+
 def _apply(job: SyncJob, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
@@ -121,7 +129,7 @@ def retry_later(job: SyncJob, message: str, retry_after: float | None, *, needs_
     Being throttled (429) is not the job's fault: it waits as asked and the try does not count.
     """
     if throttled:
-        delay = backoff_delay(1, retry_after, base=_retry_base())
+        delay = backoff_delay(1, retry_after, base=settings.SYNC_RETRY_BASE_SECONDS)
         worker_transition(job, SyncState.RETRYING, run_after=clock.now() + timedelta(seconds=delay),
                           last_error=message, needs_lookup=needs_lookup, attempts=max(job.attempts - 1, 0))
         return SyncState.RETRYING
@@ -129,14 +137,10 @@ def retry_later(job: SyncJob, message: str, retry_after: float | None, *, needs_
         worker_transition(job, SyncState.FAILED, last_error=f"Gave up after {job.attempts} attempts: {message}",
                           needs_lookup=needs_lookup, error_detail=detail or {})
         return SyncState.FAILED
-    delay = backoff_delay(job.attempts, retry_after, base=_retry_base())
+    delay = backoff_delay(job.attempts, retry_after, base=settings.SYNC_RETRY_BASE_SECONDS)
     worker_transition(job, SyncState.RETRYING, run_after=clock.now() + timedelta(seconds=delay),
                       last_error=message, needs_lookup=needs_lookup, error_detail=detail or {})
     return SyncState.RETRYING
-
-
-def _retry_base() -> float:
-    return settings.SYNC_RETRY_BASE_SECONDS
 
 
 # --- gates: holding and releasing ---------------------------------------------------------------------------

@@ -87,7 +87,10 @@ class ApiImportRefused(Exception):
 # -- starting ------------------------------------------------------------------------------------------------
 def gate_problem(workspace: Workspace) -> str:
     """Why the read-only API import may not run for this workspace now, or ""."""
-    state = tenant_access(workspace, CAPABILITY)
+    return _problem(tenant_access(workspace, CAPABILITY))
+
+
+def _problem(state: Any) -> str:
     if state.allowed:
         return ""
     missing = "; ".join(f"{gate.label}: {gate.detail.rstrip('.')}" for gate in state.missing)
@@ -374,7 +377,7 @@ class ScreenState:
 def screen_state(workspace: Workspace) -> ScreenState:
     state = tenant_access(workspace, CAPABILITY)
     runs = list(ApiImportRun.objects.filter(workspace=workspace).select_related("batch")[:10])
-    return ScreenState(state.allowed, "" if state.allowed else gate_problem(workspace),
+    return ScreenState(state.allowed, _problem(state),
                        [f"{gate.label}: {gate.detail}" for gate in state.missing], runs)
 
 

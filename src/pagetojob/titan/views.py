@@ -5,23 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from pagetojob.accounts.access import Can, can, workspace_view
-from pagetojob.accounts.models import Membership, Workspace
+from pagetojob.accounts.access import Can, WorkspaceRequest, can, workspace_view
 from pagetojob.core import vault
 from pagetojob.titan import connection as titan_connection
 from pagetojob.titan.forms import ConnectionForm
 from pagetojob.titan.models import Environment
-
-
-class WorkspaceRequest(HttpRequest):
-    """What `workspace_view` adds to a request."""
-
-    workspace: Workspace
-    membership: Membership
 
 
 def _require_manage(request: WorkspaceRequest) -> None:
