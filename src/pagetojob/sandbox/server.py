@@ -141,7 +141,7 @@ class SandboxState:
                 raise KeyError(f"client id {client_id} is already used by tenant {self.clients[client_id].tenant_id}")
             client = ClientCredentials(tenant_id, client_id, client_secret or secrets.token_urlsafe(24),
                                        generated=client_secret is None)
-            self.tenants[tenant_id] = Tenant(tenant_id, seed)
+            self.tenants[tenant_id] = Tenant(tenant_id, seed, id_offset=self.config.id_offset)
             self.clients[client_id] = client
             return client
 

@@ -127,13 +127,6 @@ def _pool(base: str) -> httpx.Client:
         return pool
 
 
-def close_pools() -> None:
-    with _pools_lock:
-        for pool in _pools.values():
-            pool.close()
-        _pools.clear()
-
-
 def _text(value: Any, secrets: list[str]) -> str:
     if value is None or value == "":
         return ""
@@ -192,15 +185,15 @@ class TitanClient:
             self.on_exchange(exchange)
 
     def _send(self, method: str, url: str, *, display: str, headers: dict[str, str], request_body: str,
-              changes_tenant: bool, **send: Any) -> httpx.Response:
-        """Send once; transport failures become classified errors. The exchange is reported either way.
+              changes_tenant: bool, **send: Any) -> tuple[httpx.Response, Any]:
+        """Send once and parse the answer once; transport failures become classified errors. The exchange is
+        reported either way.
 
         `changes_tenant` says whether an unanswered request may have changed the tenant (never for a token fetch).
         """
         exchange = Exchange(method, display, clock.now(), request_headers=masking.mask_headers(headers),
                             request_body=request_body)
         started = time.monotonic()
-        write = changes_tenant
         try:
             response = _pool(self.credentials.api_base).request(method, url, headers=headers, timeout=self.timeout,
                                                                  **send)
@@ -208,8 +201,8 @@ class TitanClient:
             sent = not isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout)
             failure: Exception = TitanTimeout(
                 f"ServiceTitan did not answer {method} {display} within the time limit"
-                + (" (the request was sent: it may have been carried out)" if sent and write else ""),
-                method=method, path=display, outcome_unknown=sent and write)
+                + (" (the request was sent: it may have been carried out)" if sent and changes_tenant else ""),
+                method=method, path=display, outcome_unknown=sent and changes_tenant)
             raise self._failed(exchange, started, failure) from error
         except httpx.ConnectError as error:
             failure = TitanConnectionError(f"Could not connect to ServiceTitan for {method} {display}: {error}",
@@ -218,14 +211,15 @@ class TitanClient:
         except httpx.TransportError as error:
             failure = TitanConnectionError(
                 f"The connection to ServiceTitan dropped during {method} {display} before an answer"
-                + (" (the request may have been carried out)" if write else "") + f": {error}",
-                method=method, path=display, outcome_unknown=write)
+                + (" (the request may have been carried out)" if changes_tenant else "") + f": {error}",
+                method=method, path=display, outcome_unknown=changes_tenant)
             raise self._failed(exchange, started, failure) from error
         exchange.status = response.status_code
         exchange.duration_ms = (time.monotonic() - started) * 1000
-        exchange.response_body = _text(_parse(response), self.credentials.secrets)
+        payload = _parse(response)
+        exchange.response_body = _text(payload, self.credentials.secrets)
         self._report(exchange)
-        return response
+        return response, payload
 
     def _failed(self, exchange: Exchange, started: float, failure: Exception) -> Exception:
         exchange.duration_ms = (time.monotonic() - started) * 1000
@@ -257,11 +251,10 @@ class TitanClient:
         creds = self.credentials
         form = {"grant_type": "client_credentials", "client_id": creds.client_id, "client_secret": creds.client_secret}
         display = TOKEN_PATH
-        response = self._send("POST", creds.token_url, display=display,
-                              headers={"Content-Type": "application/x-www-form-urlencoded"},
-                              request_body=masking.mask_form(str(httpx.QueryParams(form))), changes_tenant=False,
-                              data=form)
-        payload = _parse(response)
+        response, payload = self._send("POST", creds.token_url, display=display,
+                                       headers={"Content-Type": "application/x-www-form-urlencoded"},
+                                       request_body=masking.mask_form(str(httpx.QueryParams(form))),
+                                       changes_tenant=False, data=form)
         if response.status_code in (400, 401, 403):
             reason = payload.get("error", "") if isinstance(payload, dict) else ""
             raise TitanAuthError(
@@ -281,9 +274,6 @@ class TitanClient:
         return tokens.Token(payload["access_token"], expires_in, time.monotonic(),
                             tokens.scopes_from(payload, payload["access_token"]))
 
-    def forget_token(self) -> None:
-        tokens.cache.drop(self._token_key())
-
     # -- calls ---------------------------------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                 json: Any = None) -> Any:
@@ -296,6 +286,7 @@ class TitanClient:
         url = self._url(path)
         clean_params = {name: value for name, value in merged.items() if value is not None}
         display = str(httpx.URL(path.replace("{tenant}", str(self.credentials.tenant_id)), params=clean_params))
+        body_text = _text(json, self.credentials.secrets)
         for attempt in (1, 2):
             token = self.token()
             headers = {"Authorization": f"Bearer {token.value}", "ST-App-Key": self.credentials.app_key,
@@ -305,15 +296,13 @@ class TitanClient:
                 send["json"] = json
                 headers["Content-Type"] = "application/json"
             self.bucket.acquire()
-            response = self._send(method, url, display=display, headers=headers,
-                                  request_body=_text(json, self.credentials.secrets),
-                                  changes_tenant=method in errors.WRITE_METHODS, **send)
+            response, payload = self._send(method, url, display=display, headers=headers, request_body=body_text,
+                                           changes_tenant=method in errors.WRITE_METHODS, **send)
             if response.status_code == 401 and attempt == 1:
                 # A revoked or early-expired token: fetch a new one once; a 401 means nothing was carried out.
                 tokens.cache.drop(self._token_key(), token)
                 continue
             break
-        payload = _parse(response)
         if response.status_code >= 300:
             failure = errors.for_status(method, display, response.status_code, response.reason_phrase, payload,
                                         response.headers.get("Retry-After"))
