@@ -15,6 +15,7 @@ class HandoffConfig(AppConfig):
         from pagetojob.intake import hooks
 
         hooks.on_request_stored(drafts.create_handoff_draft, prepare=drafts.stage_handoff_draft)
+        hooks.on_request_completed(sync.close_for_request)
         worker.register("sync", SyncJob, sender.handle, lease_seconds=settings.SYNC_LEASE_SECONDS)
         # Gates that come on by themselves (a worker's first heartbeat) release held jobs on the next pass.
         worker.register_schedule("sync-release", sync.release_schedule, every_seconds=15)

@@ -18,9 +18,9 @@ from pagetojob.handoff import payloads
 from pagetojob.handoff.job_rules import JobCheck, JobFacts, JobInputs, check_job
 from pagetojob.handoff.mapping import MappedObject, resolve_mapping
 from pagetojob.intake.models import BookingRequest
+from pagetojob.titan.client import ENVIRONMENTS
 
-INTEGRATION_BASE_URL = "https://api-integration.servicetitan.io"
-PRODUCTION_BASE_URL = "https://api.servicetitan.io"
+INTEGRATION_BASE_URL = ENVIRONMENTS["integration"][0]  # shown until a tenant connection names its own
 MASK = "••••"
 TENANT_PLACEHOLDER = "{tenant}"
 PROVIDER_PLACEHOLDER = "{bookingProvider}"

@@ -234,6 +234,13 @@ def mark_manual_complete(job: SyncJob, actor: Any, note: str) -> None:
                  details={"note": note})
 
 
+def close_for_request(booking_request: Any, note: str) -> int:
+    """The office completed the request by hand: its handoffs not yet sent are manual-complete too."""
+    return SyncJob.objects.filter(booking_request=booking_request).exclude(
+        state__in=[SyncState.SENT, SyncState.MANUAL_COMPLETE],
+    ).update(**_fields_for(SyncState.MANUAL_COMPLETE, operator_action=f"manual-complete: {note[:150]}"))
+
+
 def state_counts(workspace: Workspace) -> dict[str, int]:
     from django.db.models import Count
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 _STORED: list[Callable[..., Any]] = []
+_COMPLETED: list[Callable[[Any, str], Any]] = []
 _PREPARE: dict[Callable[..., Any], Callable[[Any], Any]] = {}
 
 
@@ -34,3 +35,14 @@ def request_stored(booking_request: Any, prepared: dict[Callable[..., Any], Any]
             callback(booking_request, prepared[callback])
         else:
             callback(booking_request)
+
+
+def on_request_completed(callback: Callable[[Any, str], Any]) -> None:
+    """Work that follows a request the office marked manual-complete (its pending handoff is closed)."""
+    if callback not in _COMPLETED:
+        _COMPLETED.append(callback)
+
+
+def request_completed(booking_request: Any, note: str) -> None:
+    for callback in _COMPLETED:
+        callback(booking_request, note)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pagetojob.accounts import audit
 from pagetojob.core import clock
-from pagetojob.core.models import WorkState
+from pagetojob.intake import hooks
 from pagetojob.intake.models import BookingRequest, RequestStatus
 
 OPERATOR_STATUSES = (RequestStatus.MANUAL_FOLLOW_UP, RequestStatus.SPAM, RequestStatus.MANUAL_COMPLETE)
@@ -28,10 +28,7 @@ def set_status(request: BookingRequest, actor: Any, status: str, note: str = "")
     if status == RequestStatus.MANUAL_COMPLETE:
         request.completed_note, request.completed_by, request.completed_at = note[:2000], actor, clock.now()
         fields += ["completed_note", "completed_by", "completed_at"]
-        request.sync_jobs.exclude(state__in=["sent", "manual_complete"]).update(
-            state="manual_complete", operator_action=f"manual-complete: {note[:150]}",
-            customer_status="Completed by the office.", work_state=WorkState.DONE, lease_owner="",
-            lease_expires_at=None, finished_at=clock.now())
+        hooks.request_completed(request, note)
     request.save(update_fields=fields)
     audit.record(request.workspace, actor, "request.status",
                  f"Request from {request.name}: {before} → {request.get_status_display()}"
